@@ -18,3 +18,35 @@ export interface AdminServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** One request to an admin endpoint, as a route handler sees it. */
+export interface AdminRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Values of `{name}` segments of the route's path pattern. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** The request body (bounded; over the limit the server answers 413 itself). */
+  body(): Promise<Buffer>;
+}
+
+/** What a handler answers; the server writes it. */
+export interface AdminResponse {
+  status: number;
+  contentType: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One admin endpoint. `path` is literal segments and `{name}` placeholders, e.g.
+ * "/filters/{name}". A handler that throws or rejects becomes a 500 with the message.
+ */
+export interface AdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  /** One line for the index page (GET /). */
+  readonly help: string;
+  handler(req: AdminRequest): AdminResponse | Promise<AdminResponse>;
+}
