@@ -8,6 +8,7 @@ import { demoPortsFromEnv, startDemo, type Demo } from '../demo/start.js';
 import { Gateway } from '../gateway.js';
 import type { Logger } from '../observability/contract.js';
 import { createLogger } from '../observability/logger.js';
+import { configuredWorkers } from '../process/worker-config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './usage.js';
 
 export interface RunOptions {
@@ -99,6 +100,22 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     }
     demo = await startDemo(ports);
     loaded = demo.loaded;
+  }
+
+  const workers = configuredWorkers(loaded.config);
+  if (workers > 1) {
+    // Loaded on demand: node:cluster and the supervisor only matter with several workers.
+    // The supervisor owns signals and the admin server in this mode.
+    const { runSupervisor } = await import('../process/supervisor.js');
+    const code = await runSupervisor({
+      configFile: opts.configFile,
+      loaded,
+      log,
+      workers,
+      reportStartFailure: (err) => reportStartFailure(err, demo),
+    });
+    await demo?.upstream.close();
+    return code;
   }
 
   let gateway: Gateway;
