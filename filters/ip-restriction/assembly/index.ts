@@ -1,0 +1,79 @@
+/**
+ * ip-restriction: allows or denies requests by the client address (IPv4 and IPv6 CIDR lists).
+ * A deny match always rejects; a non-empty allow list rejects everything it does not match.
+ * Rejected requests get 403 (configurable). See README.md for the configuration.
+ */
+import {
+  Counter, FilterHeadersStatus, HttpContext, RootContext, clientIp, log, parseJson, registerRoot,
+} from "sdk/assembly";
+import { Cidr, hostPart, parseCidr, parseIp } from "./cidr";
+// Header callbacks only: the host then skips body and trailer delivery for this filter.
+export * from "sdk/assembly/exports/core";
+export * from "sdk/assembly/exports/http-headers";
+
+function parseList(list: Array<string>, out: Array<Cidr>, what: string): bool {
+  for (let i = 0; i < list.length; i++) {
+    const c = parseCidr(list[i].trim());
+    if (c === null) {
+      log.error("ip-restriction: " + what + "[" + i.toString() + "] is not a CIDR: " + list[i]);
+      return false;
+    }
+    out.push(c);
+  }
+  return true;
+}
+
+function matchesAny(list: Array<Cidr>, ip: Uint8Array): bool {
+  for (let i = 0; i < list.length; i++) if (unchecked(list[i]).contains(ip)) return true;
+  return false;
+}
+
+class IpRoot extends RootContext {
+  allow: Array<Cidr> = new Array<Cidr>();
+  deny: Array<Cidr> = new Array<Cidr>();
+  status: u32 = 403;
+  message: string = "forbidden\n";
+  denied: Counter | null = null;
+
+  onConfigure(size: u32): bool {
+    const cfg = parseJson(this.configurationText());
+    if (cfg === null || !cfg.isObject) {
+      log.error("ip-restriction: configuration must be a JSON object");
+      return false;
+    }
+    const allow = new Array<Cidr>();
+    const deny = new Array<Cidr>();
+    if (!parseList(cfg.getStringList("allow"), allow, "allow") || !parseList(cfg.getStringList("deny"), deny, "deny")) return false;
+    this.allow = allow;
+    this.deny = deny;
+    this.status = <u32>cfg.getNumber("status", 403);
+    this.message = cfg.getString("message", "forbidden\n");
+    this.denied = new Counter("denied");
+    return true;
+  }
+
+  /** Whether a client at `address` may pass. Unparseable addresses pass only with no allow list. */
+  permits(address: string | null): bool {
+    let ip: Uint8Array | null = null;
+    if (address !== null) ip = parseIp(hostPart(address));
+    if (ip === null) return this.allow.length == 0 && this.deny.length == 0;
+    if (matchesAny(this.deny, ip)) return false;
+    return this.allow.length == 0 || matchesAny(this.allow, ip);
+  }
+
+  newHttpContext(id: u32): HttpContext | null {
+    return new IpRestriction(id, this);
+  }
+}
+
+class IpRestriction extends HttpContext {
+  onRequestHeaders(count: u32, endOfStream: bool): FilterHeadersStatus {
+    const root = this.root as IpRoot;
+    if (root.permits(clientIp())) return FilterHeadersStatus.Continue;
+    root.denied!.increment();
+    this.sendLocalResponse(root.status, root.message, null, "ip_restricted");
+    return FilterHeadersStatus.StopIteration;
+  }
+}
+
+registerRoot("ip-restriction", (id: u32): RootContext => new IpRoot(id));
