@@ -1,0 +1,134 @@
+/**
+ * Entry point for the connection manager: builds a listener's HttpFilterChain from its
+ * http_filters. Everything that can be done once happens here: each file is read, instrumented
+ * and compiled once; each filter gets its VM, root context, vm_start and configure. Any failure
+ * throws `http_filters[<i>] (<name>): <reason>`.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Registry } from 'prom-client';
+import type { HttpFilterConfig } from '../config/types.js';
+import type { StreamInfo } from '../http/stream-info.js';
+import type { Logger } from '../observability/contract.js';
+import type { Route } from '../router/contract.js';
+import type { ClusterManager } from '../upstream/contract.js';
+import { compileModule, WasmPlugin } from '../wasm/plugin.js';
+import { SharedStore } from '../wasm/shared-store.js';
+import type { CompiledModule } from '../wasm/vm.js';
+import type { FilterStream, FilterStreamSink, HttpFilterChain } from './contract.js';
+import { FilterManager, type FilterCallbacks, type StreamFilter } from './filter-manager.js';
+import { WasmFilterFactory } from './wasm-filter.js';
+
+/** What buildHttpFilterChain needs from the gateway. */
+export interface BuildDeps {
+  baseDir: string;
+  listenerName: string;
+  clusters: ClusterManager;
+  log: Logger;
+  registry: Registry;
+  /** per_connection_buffer_limit_bytes of the listener. */
+  bufferLimitBytes: number;
+  /** Shared data and queues of this worker; a new store when absent (then per chain). */
+  shared?: SharedStore;
+}
+
+/** A chain over already-loaded plugins (also what in-process tests use). */
+export class WasmFilterChain implements HttpFilterChain {
+  readonly filterNames: readonly string[];
+  private readonly factories: WasmFilterFactory[];
+  private live = 0;
+  private closing: (() => void) | undefined;
+  /** Called once per stream by FilterManager.complete(). */
+  private readonly streamDone = (): void => {
+    if (--this.live === 0 && this.closing) this.closing();
+  };
+
+  constructor(readonly plugins: readonly WasmPlugin[], private readonly bufferLimitBytes: number) {
+    this.filterNames = plugins.map((p) => p.info.name);
+    this.factories = plugins.map((p, i) => new WasmFilterFactory(p, i));
+  }
+
+  createStream(_info: StreamInfo, sink: FilterStreamSink, route: Route | null): FilterStream {
+    const m = new FilterManager(sink, route, this.factories.length, this.bufferLimitBytes, this.streamDone);
+    const overrides = route?.filters;
+    for (const f of this.factories) {
+      const o = overrides?.[f.plugin.info.name];
+      if (o === undefined) m.filters.push(f.create(m));
+      else if (o.disabled) m.filters.push(PASS_THROUGH);
+      else if (o.configuration === undefined) m.filters.push(f.create(m));
+      else m.filters.push(f.forConfiguration(o.configuration)?.create(m) ?? failedFilter(f.plugin.failurePolicy, m));
+    }
+    this.live++;
+    return m;
+  }
+
+  /**
+   * Waits for in-flight streams (at most `drainMs`: a stream never completed must not hold a
+   * shutdown forever), then shuts every root context down.
+   */
+  async close(drainMs = 30_000): Promise<void> {
+    if (this.live > 0) {
+      await new Promise<void>((r) => {
+        this.closing = r;
+        setTimeout(r, drainMs).unref();
+      });
+    }
+    for (const p of this.plugins) p.close();
+    for (const f of this.factories) for (const p of f.overridePlugins()) p.close();
+  }
+}
+
+/** Stands in for a filter whose per-route configuration could not start: its failure policy applies. */
+function failedFilter(policy: string, cb: FilterCallbacks): StreamFilter {
+  if (policy === 'fail_open') return PASS_THROUGH;
+  return {
+    ...PASS_THROUGH,
+    requestHeaders: () => {
+      cb.failStream();
+      return 1;
+    },
+  };
+}
+
+/** A filter disabled on the route: sees nothing, holds nothing. */
+const PASS_THROUGH: StreamFilter = {
+  wantsRequestBody: false, wantsRequestTrailers: false, wantsResponseBody: false, wantsResponseTrailers: false,
+  rewritesRequestBody: false, rewritesResponseBody: false,
+  requestHeaders: () => 0, requestBody: () => 0, requestTrailers: () => 0,
+  responseHeaders: () => 0, responseBody: () => 0, responseTrailers: () => 0, complete: () => {},
+};
+
+/**
+ * Builds the chain for a listener's http_filters: each file read and compiled once, a VM and
+ * root context per filter. Throws `http_filters[<i>] (<name>): <reason>` on any failure, after
+ * shutting down what had started.
+ */
+export async function buildHttpFilterChain(filters: readonly HttpFilterConfig[], deps: BuildDeps): Promise<HttpFilterChain> {
+  const compiled = new Map<string, Promise<CompiledModule>>();
+  const shared = deps.shared ?? new SharedStore();
+  const plugins: WasmPlugin[] = [];
+  try {
+    for (let i = 0; i < filters.length; i++) {
+      const cfg = filters[i]!;
+      try {
+        const file = resolve(deps.baseDir, cfg.wasm.file);
+        const limit = (cfg.wasm.memory_limit_mb ?? 64) * 1024 * 1024;
+        const key = `${file}\0${limit}`;
+        let mod = compiled.get(key);
+        if (!mod) {
+          mod = readFile(file).then((bytes) => compileModule(bytes, limit));
+          compiled.set(key, mod);
+        }
+        plugins.push(WasmPlugin.load(await mod, cfg.name, cfg.wasm, {
+          log: deps.log, registry: deps.registry, shared, clusters: deps.clusters, listenerName: deps.listenerName,
+        }));
+      } catch (err) {
+        throw new Error(`http_filters[${i}] (${cfg.name}): ${(err as Error).message}`);
+      }
+    }
+  } catch (err) {
+    for (const p of plugins) p.close();
+    throw err;
+  }
+  return new WasmFilterChain(plugins, deps.bufferLimitBytes);
+}

@@ -1,0 +1,102 @@
+/**
+ * proxy_http_call (ABI reference §3.4): a request to a configured cluster, answered later with
+ * proxy_on_http_call_response on the root context. Failures (no endpoint, connect error, reset,
+ * timeout) arrive as (0, 0, 0) with proxy_get_status = BrokenConnection. gRPC calls are
+ * Unimplemented.
+ */
+import type { Dispatcher } from 'undici';
+import { HeaderMap } from '../http/header-map.js';
+import type { Cluster } from '../upstream/contract.js';
+import { WasmResult } from './abi.js';
+import type { CallResponse, HostEnv } from './context.js';
+import { decodePairsFlat } from './pairs.js';
+
+/** Sends the call through the cluster's chosen endpoint; resolves with the whole response. */
+async function send(cluster: Cluster, flat: string[], body: Buffer, signal: AbortSignal): Promise<CallResponse> {
+  const ep = cluster.chooseEndpoint(undefined);
+  if (!ep) throw new Error('no healthy upstream');
+  let method = 'GET';
+  let path = '/';
+  const headers: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i]!.toLowerCase();
+    const v = flat[i + 1]!;
+    if (k === ':method') method = v;
+    else if (k === ':path') path = v;
+    else if (k === ':authority') headers.push('host', v);
+    else if (!k.startsWith(':') && k !== 'content-length') headers.push(k, v);
+  }
+  if (body.length || method !== 'GET') headers.push('content-length', String(body.length));
+  cluster.onRequestStart(ep);
+  let outcome: 'ok' | 'reset' | 'timeout' = 'reset';
+  try {
+    const res = await ep.dispatcher.request({ path, method, headers, body: body.length ? body : null, signal } as Dispatcher.RequestOptions);
+    const respBody = Buffer.from(await res.body.arrayBuffer());
+    outcome = 'ok';
+    const h = new HeaderMap([':status', String(res.statusCode)]);
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (Array.isArray(v)) v.forEach((x) => h.add(k, x));
+      else if (v !== undefined) h.add(k, v);
+    }
+    const t = new HeaderMap();
+    for (const [k, v] of Object.entries(res.trailers ?? {})) if (typeof v === 'string') t.add(k, v);
+    h.modified = false;
+    return { headers: h, body: respBody, trailers: t };
+  } finally {
+    if (signal.aborted) outcome = 'timeout';
+    cluster.onRequestEnd(ep, outcome);
+  }
+}
+
+/** proxy_http_call, and the gRPC functions as Unimplemented. */
+export function httpCallImports(env: HostEnv): Record<string, Function> {
+  const { mem } = env;
+  let nextToken = 4;
+  const unimplemented = (): number => WasmResult.Unimplemented;
+  return {
+    proxy_http_call(up: number, upn: number, hp: number, hn: number, bp: number, bn: number,
+      tp: number, tn: number, timeoutMs: number, tokenOut: number): number {
+      if (!mem.ok(up, upn) || !mem.ok(hp, hn) || !mem.ok(bp, bn) || !mem.ok(tp, tn) || !mem.ok(tokenOut, 4)) {
+        return WasmResult.InvalidMemoryAccess;
+      }
+      const cluster = env.services.clusters?.get(mem.utf8(up, upn));
+      if (!cluster) return WasmResult.BadArgument;
+      const flat = decodePairsFlat(mem.view(hp, hn));
+      const names = new Set<string>();
+      for (let i = 0; i < flat.length; i += 2) names.add(flat[i]!.toLowerCase());
+      if (!names.has(':method') || !names.has(':path') || !names.has(':authority')) return WasmResult.BadArgument;
+      const ctx = env.effective ?? env.current;
+      const root = ctx?.kind === 'stream' ? ctx.root : ctx ?? env.root;
+      if (!root || root.deleted) return WasmResult.BadArgument;
+      const token = nextToken;
+      nextToken = nextToken >= 0x7fff_fff0 ? 4 : nextToken + 4;
+      mem.setU32(tokenOut, token);
+      const body = mem.copy(bp, bn);
+      const abort = new AbortController();
+      root.calls.set(token, abort);
+      const ms = timeoutMs >>> 0;
+      const timer = ms > 0 ? setTimeout(() => abort.abort(), ms) : undefined;
+      timer?.unref();
+      const finish = (res: CallResponse | 'reset' | 'timeout'): void => {
+        if (timer) clearTimeout(timer);
+        if (!root.calls.delete(token)) return; // cancelled: the VM or root went away
+        try {
+          env.ops.httpCallDone(root, token, res);
+        } catch (err) {
+          // Never an unhandled rejection: log and drop (the VM call itself already catches traps).
+          env.log.error(`wasm filter ${env.plugin.name}: http_call response delivery failed: ${(err as Error).message}`);
+        }
+      };
+      send(cluster, flat, body, abort.signal).then(
+        (res) => finish(res),
+        () => finish(abort.signal.aborted ? 'timeout' : 'reset'),
+      );
+      return WasmResult.Ok;
+    },
+    proxy_grpc_call: unimplemented,
+    proxy_grpc_stream: unimplemented,
+    proxy_grpc_send: unimplemented,
+    proxy_grpc_cancel: unimplemented,
+    proxy_grpc_close: unimplemented,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * proxy_get_property / proxy_set_property (ABI reference §5.3) with Envoy's value encodings:
+ * strings raw, integers 8-byte little-endian, booleans one byte, timestamps and durations as
+ * int64 nanoseconds, maps as serialized pairs. Paths are segments joined by NUL; AssemblyScript
+ * SDKs also send dotted single segments ("request.path"), accepted as the same path.
+ */
+import type { HeaderMap } from '../http/header-map.js';
+import type { StreamInfo } from '../http/stream-info.js';
+import { WasmResult } from './abi.js';
+import type { HostEnv, StreamContext } from './context.js';
+import { encodePairs } from './pairs.js';
+
+type Value = Buffer | undefined;
+
+const str = (s: string | undefined): Value => (s === undefined ? undefined : Buffer.from(s));
+function int(n: number | bigint): Buffer {
+  const b = Buffer.allocUnsafe(8);
+  b.writeBigInt64LE(BigInt(n));
+  return b;
+}
+const bool = (v: boolean): Buffer => Buffer.from([v ? 1 : 0]);
+
+/** Envoy's map value; a header name as the next segment selects it (comma-joined values). */
+function headersValue(map: HeaderMap | undefined, key: string | undefined): Value {
+  if (!map) return undefined;
+  if (key === undefined) {
+    const joined = new Map<string, string>();
+    for (const [k, v] of map.entries()) joined.set(k, joined.has(k) ? `${joined.get(k)},${v}` : v);
+    return encodePairs(joined);
+  }
+  const all = map.getAll(key);
+  return all.length ? Buffer.from(all.join(','), 'latin1') : undefined;
+}
+
+function requestValue(ctx: StreamContext, name: string, arg: string | undefined): Value {
+  const info = ctx.host.info;
+  const headers = ctx.host.map(0);
+  const path = headers?.get(':path') ?? info.path;
+  const q = path.indexOf('?');
+  switch (name) {
+    case 'path': return str(path);
+    case 'url_path': return str(q < 0 ? path : path.slice(0, q));
+    case 'query': return str(q < 0 ? '' : path.slice(q + 1));
+    case 'host': return str(headers?.get(':authority') ?? info.authority);
+    case 'scheme': return str(headers?.get(':scheme') ?? info.scheme);
+    case 'method': return str(headers?.get(':method') ?? info.method);
+    case 'headers': return headersValue(headers, arg);
+    case 'headers_bytes': return headers ? int(headers.byteSize()) : undefined;
+    case 'referer': return str(headers?.get('referer'));
+    case 'useragent': return str(headers?.get('user-agent'));
+    case 'id': return str(headers?.get('x-request-id') ?? (info.requestId || undefined));
+    case 'protocol': return str(info.protocol);
+    case 'time': return int(BigInt(Math.round(info.startWallMs)) * 1_000_000n);
+    case 'duration': return int(BigInt(Math.round((performance.now() - info.startTime) * 1e6)));
+    case 'size': case 'total_size': return int(info.bytesReceived);
+    default: return undefined;
+  }
+}
+
+function responseValue(ctx: StreamContext, name: string, arg: string | undefined): Value {
+  const info = ctx.host.info;
+  const headers = ctx.host.map(2);
+  switch (name) {
+    case 'code': {
+      const s = headers?.get(':status');
+      return s !== undefined ? int(Number(s)) : info.responseCode ? int(info.responseCode) : undefined;
+    }
+    case 'code_details': return str(info.responseCodeDetails);
+    case 'flags': return int(0);
+    case 'headers': return headersValue(headers, arg);
+    case 'trailers': return headersValue(ctx.host.map(3), arg);
+    case 'headers_bytes': return headers ? int(headers.byteSize()) : undefined;
+    case 'size': case 'total_size': return int(info.bytesSent);
+    case 'backend_latency': return info.upstreamLatencyMs >= 0 ? int(Math.round(info.upstreamLatencyMs * 1e6)) : undefined;
+    default: return undefined;
+  }
+}
+
+function streamValue(ctx: StreamContext, seg: string[]): Value {
+  const info: StreamInfo = ctx.host.info;
+  const [top, name, arg] = seg;
+  const route = ctx.host.route();
+  switch (top) {
+    case 'request': return name === undefined ? undefined : requestValue(ctx, name, arg);
+    case 'response': return name === undefined ? undefined : responseValue(ctx, name, arg);
+    case 'source':
+      if (name === 'address') return str(`${info.downstreamRemoteAddress}:${info.downstreamRemotePort}`);
+      return name === 'port' ? int(info.downstreamRemotePort) : undefined;
+    case 'destination':
+      if (name === 'address') return str(`${info.downstreamLocalAddress}:${info.downstreamLocalPort}`);
+      return name === 'port' ? int(info.downstreamLocalPort) : undefined;
+    case 'connection':
+      if (name === 'id') return int(info.connectionId);
+      if (name === 'mtls') return bool(false);
+      if (name === 'requested_server_name') return str('');
+      return undefined;
+    case 'upstream':
+      if (name === 'address') return str(info.upstreamHost);
+      if (name === 'port') {
+        const p = info.upstreamHost?.split(':').pop();
+        return p ? int(Number(p)) : undefined;
+      }
+      if (name === 'request_attempt_count') return int(info.upstreamAttempts);
+      return undefined;
+    case 'route_name': return str(route?.name ?? info.routeName);
+    case 'virtual_host_name': return str(route?.virtualHostName ?? info.virtualHostName);
+    case 'cluster_name': return str(info.clusterName ?? (route?.kind === 'cluster' ? route.clusterNames[0] : undefined));
+    case 'xds': return name === undefined ? undefined : streamValue(ctx, [name, arg!]);
+    default: return undefined;
+  }
+}
+
+/** Property value for `path` segments in the effective context, or undefined (NotFound). */
+export function propertyValue(env: HostEnv, seg: string[]): Value {
+  const ctx = env.effective ?? env.current;
+  const key = seg.join('.');
+  switch (key) {
+    case 'plugin_name': return str(env.plugin.name);
+    case 'plugin_root_id': return str(env.plugin.rootId);
+    case 'plugin_vm_id': return str(env.plugin.vmId);
+    case 'listener_name': case 'xds.listener_name': return str(env.plugin.listenerName);
+  }
+  if (ctx?.kind !== 'stream' || ctx.deleted) return undefined;
+  const state = ctx.host.info.filterState?.get(key);
+  if (state) return Buffer.from(state);
+  return streamValue(ctx, seg);
+}
+
+function segments(raw: string): string[] {
+  const seg = raw.split('\0');
+  return seg.length === 1 ? raw.split('.') : seg;
+}
+
+/** proxy_get_property and proxy_set_property. */
+export function propertyImports(env: HostEnv): Record<string, Function> {
+  const { mem } = env;
+  return {
+    proxy_get_property(p: number, n: number, out: number, outLen: number): number {
+      if (!mem.ok(p, n) || !mem.ok(out, 4) || !mem.ok(outLen, 4)) return WasmResult.InvalidMemoryAccess;
+      const v = propertyValue(env, segments(mem.utf8(p, n)));
+      if (v === undefined) return WasmResult.NotFound;
+      return mem.giveBytes(out, outLen, v) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    },
+    proxy_set_property(p: number, n: number, vp: number, vn: number): number {
+      if (!mem.ok(p, n) || !mem.ok(vp, vn)) return WasmResult.InvalidMemoryAccess;
+      const ctx = env.effective ?? env.current;
+      if (ctx?.kind !== 'stream' || ctx.deleted) return WasmResult.NotFound;
+      const key = segments(mem.utf8(p, n)).join('.');
+      if (key === '') return WasmResult.BadArgument;
+      const info = ctx.host.info;
+      (info.filterState ??= new Map()).set(key, mem.copy(vp, vn));
+      return WasmResult.Ok;
+    },
+  };
+}
