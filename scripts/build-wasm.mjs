@@ -77,13 +77,24 @@ export async function compile(src, outFile, dir) {
 const force = process.argv.includes('--force');
 const sdkNewest = newestMtime([join(root, 'sdk', 'assembly')]);
 let built = 0;
+const failures = [];
 for (const e of entries()) {
   if (!force && existsSync(e.out)) {
     const outTime = statSync(e.out).mtimeMs;
     const srcTime = Math.max(newestMtime([e.dir === join(root, 'test', 'wasm') ? join(root, 'test', 'wasm') : e.dir]), sdkNewest);
     if (outTime > srcTime) continue;
   }
-  await compile(e.src, e.out, e.dir);
-  built++;
+  // One broken module must not hide the state of the others: build them all, then fail.
+  try {
+    await compile(e.src, e.out, e.dir);
+    built++;
+  } catch (err) {
+    failures.push(err.message);
+  }
 }
 console.log(`build-wasm: ${built} module(s) compiled`);
+if (failures.length) {
+  console.error(failures.join('\n'));
+  console.error(`build-wasm: ${failures.length} module(s) failed`);
+  process.exit(1);
+}
