@@ -43,7 +43,9 @@ export async function runFilterCommand(args: string[]): Promise<number> {
         err(`sluice filter new: ${result}\n`);
         return 1;
       }
-      out(`created ${result.dir}:\n${result.files.map((f) => `  ${f}\n`).join('')}next: cd ${rest[0]} && sluice filter test\n`);
+      // `npm test` runs this checkout's CLI through the scaffold's package.json, so the hint
+      // works whether or not `sluice` is on PATH.
+      out(`created ${result.dir}:\n${result.files.map((f) => `  ${f}\n`).join('')}next: cd ${rest[0]} && npm test   (builds, then runs the tests)\n`);
       return 0;
     }
     case 'build': {
