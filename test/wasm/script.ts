@@ -3,8 +3,11 @@
 // callbacks: vm_start configure create req_headers req_body req_trailers resp_headers resp_body
 // resp_trailers log done delete tick queue call_resp. Results are written with proxy_log so the
 // test reads them from the gateway log. A line "trace" logs every callback with its arguments.
+// "foreign <name> <hex>..." calls proxy_call_foreign_function (arguments: length-prefixed fields).
+// A line "tag <name>" prefixes every log line with "[<name>] ": tells apart the VMs of one filter
+// (per-route configurations) in a shared gateway log.
 import {
-  OUT, bytes, ptr, log, takeString, takeI64, serialize, pairsText, malloc,
+  OUT, bytes, ptr, log as emit, takeString, takeI64, serialize, pairsText, malloc,
   proxy_get_log_level, proxy_get_current_time_nanoseconds, proxy_set_tick_period_milliseconds,
   proxy_set_effective_context, proxy_done, proxy_get_status, proxy_get_buffer_bytes, proxy_set_buffer_bytes,
   proxy_get_buffer_status, proxy_get_header_map_size, proxy_get_header_map_pairs, proxy_set_header_map_pairs,
@@ -16,6 +19,9 @@ import {
   proxy_log, proxy_grpc_call, proc_exit, fd_write, environ_sizes_get, random_get, clock_time_get,
 } from "./_abi";
 
+@external("env", "proxy_call_foreign_function")
+declare function proxy_call_foreign_function(np: usize, nn: usize, ap: usize, an: usize, out: usize, outLen: usize): i32;
+
 export { malloc };
 export function proxy_abi_version_0_2_1(): void {}
 
@@ -26,6 +32,12 @@ let rootId: u32 = 0;
 const callCtx = new Map<u32, u32>();
 const metricIds = new Map<string, u32>();
 let eos = false;
+let tagPrefix = "";
+
+/** proxy_log at Info, with the configured tag. */
+function log(s: string): void {
+  emit(tagPrefix.length > 0 ? tagPrefix + s : s);
+}
 
 function str(i: i32): string {
   return i.toString();
@@ -39,6 +51,7 @@ function parseConfig(size: usize): void {
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i].trim();
     if (l == "trace") trace = true;
+    else if (l.startsWith("tag ")) tagPrefix = "[" + l.substring(4).trim() + "] ";
     else if (l.length > 0) lines.push(l.split(" "));
   }
 }
@@ -228,6 +241,7 @@ function miscOp(op: string, a: string[], ctx: u32): i32 {
     const b = bytes(a[1] == "-" ? "" : a[1]);
     log("reply s=" + str(proxy_send_local_response(U32.parseInt(a[0]), ptr(d), d.byteLength, ptr(b), b.byteLength, ptr(hdrs), hdrs.byteLength, -1)));
   } else if (op == "call") callOp(ctx, a);
+  else if (op == "foreign") foreignOp(a);
   else if (op == "trap") unreachable();
   else if (op == "recurse") log("depth " + recurse(1).toString());
   else if (op == "abort") abort("script abort", "script.ts", 1, 2);
@@ -253,6 +267,44 @@ function miscOp(op: string, a: string[], ctx: u32): i32 {
     log("random s=" + random_get(OUT, 16).toString() + " big=" + big.toString());
   } else return 0;
   return 1;
+}
+
+function unhex(h: string): ArrayBuffer {
+  const b = new ArrayBuffer(h.length / 2);
+  for (let i = 0; i < b.byteLength; i++) store<u8>(ptr(b) + i, <u8>U32.parseInt(h.substr(2 * i, 2), 16));
+  return b;
+}
+
+/** foreign <name> <hex field>...: arguments = each field as u32 LE length + bytes; logs the result as hex. */
+function foreignOp(a: string[]): void {
+  const name = bytes(a[0]);
+  const fields = new Array<ArrayBuffer>();
+  let size = 0;
+  for (let i = 1; i < a.length; i++) {
+    const f = unhex(a[i]);
+    fields.push(f);
+    size += 4 + f.byteLength;
+  }
+  const args = new ArrayBuffer(size);
+  let at = ptr(args);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    store<u32>(at, f.byteLength);
+    memory.copy(at + 4, ptr(f), f.byteLength);
+    at += 4 + f.byteLength;
+  }
+  const s = proxy_call_foreign_function(ptr(name), name.byteLength, ptr(args), size, OUT, OUT + 4);
+  let out = "";
+  if (s == 0) {
+    const p = load<u32>(OUT);
+    const n = load<u32>(OUT + 4);
+    for (let j: u32 = 0; j < n; j++) {
+      const x = load<u8>(p + j);
+      out += (x < 16 ? "0" : "") + x.toString(16);
+    }
+    if (n > 0) heap.free(p);
+  }
+  log("foreign " + out + " s=" + str(s));
 }
 
 /** Unbounded recursion: the guest's stack overflows. */
