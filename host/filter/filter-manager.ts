@@ -12,6 +12,8 @@ import type { BodyRef } from '../wasm/context.js';
 import { DecodeOps, EncodeOps } from './direction-ops.js';
 import { Direction } from './iteration.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** One filter's part of one stream (a wasm filter implements it). */
 export interface StreamFilter {
   readonly wantsRequestBody: boolean;
@@ -151,6 +153,9 @@ export class FilterManager implements FilterStream, FilterCallbacks {
    */
   sendLocalReply(status: number, body: Buffer, headers: readonly string[], details: string): void {
     if (this.completed) return;
+    // 1xx, 204 and 304 carry no body and no content-length (RFC 9110 §8.6); Envoy drops it too.
+    const bodiless = status < 200 || status === 204 || status === 304;
+    if (bodiless) body = EMPTY;
     if (this.responseSent) {
       this.reset(details);
       return;
@@ -166,7 +171,8 @@ export class FilterManager implements FilterStream, FilterCallbacks {
     const h = new HeaderMap([':status', String(status)]);
     for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i] !== ':status') h.add(headers[i]!, headers[i + 1]!);
     if (body.length > 0 && !h.has('content-type')) h.add('content-type', 'text/plain');
-    h.set('content-length', String(body.length));
+    if (bodiless) h.remove('content-length');
+    else h.set('content-length', String(body.length));
     const viaFilters = !this.localReply && this.enc.headers === undefined;
     this.localReply = true;
     if (viaFilters) {

@@ -86,6 +86,8 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
   /** This filter answered locally: it holds nothing any more. */
   private replied = false;
   private pendingReply: PendingReply | undefined;
+  /** proxy_close_stream was called during the current callback. */
+  private pendingClose = false;
   private reqHeaders: HeaderMap | undefined;
   private reqTrailers: HeaderMap | undefined;
   private respHeaders: HeaderMap | undefined;
@@ -161,7 +163,10 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
   }
 
   closeStream(_type: StreamType): WasmResult {
-    this.defer(() => this.cb.reset('wasm_close_stream'));
+    // Inside a callback the reset must happen before its status is acted on (Envoy's
+    // after-VM-call actions), or the headers it was called for would already be forwarded.
+    if (this.inCallback) this.pendingClose = true;
+    else this.defer(() => this.cb.reset('wasm_close_stream'));
     return WasmResult.Ok;
   }
 
@@ -199,6 +204,13 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
     const r = this.vm!.invoke(name, ctx, ctx.id, a, b);
     this.inCallback = false;
     if (r === undefined) return this.failed();
+    if (this.pendingClose) {
+      this.pendingClose = false;
+      this.pendingReply = undefined;
+      this.replied = true;
+      this.cb.reset('wasm_close_stream');
+      return STOP;
+    }
     const reply = this.pendingReply;
     if (reply) {
       this.pendingReply = undefined;

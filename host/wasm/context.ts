@@ -44,6 +44,11 @@ export interface StreamHost {
    * stream): a stream the filter holds paused gets its failure policy now instead of hanging.
    */
   vmFailed(): void;
+  /**
+   * A network (L4) connection context (host/wasm/network-filter.ts): buffers 2/3
+   * (DOWNSTREAM_DATA / UPSTREAM_DATA) and stream types 2/3 go to it. Absent on HTTP streams.
+   */
+  readonly network?: true;
 }
 
 /** The plugin's root context: ticks, queue notifications and http_call responses land here. */
@@ -66,6 +71,8 @@ export interface StreamContext {
   readonly root: RootContext;
   readonly host: StreamHost;
   deleted: boolean;
+  /** http_call tokens this stream started: cancelled when it is deleted (as Envoy). */
+  calls?: number[];
 }
 
 /** Any context a callback runs in. */

@@ -74,12 +74,14 @@ export function httpCallImports(env: HostEnv): Record<string, Function> {
       const body = mem.copy(bp, bn);
       const abort = new AbortController();
       root.calls.set(token, abort);
+      if (ctx?.kind === 'stream') (ctx.calls ??= []).push(token);
       const ms = timeoutMs >>> 0;
       const timer = ms > 0 ? setTimeout(() => abort.abort(), ms) : undefined;
       timer?.unref();
       const finish = (res: CallResponse | 'reset' | 'timeout'): void => {
         if (timer) clearTimeout(timer);
-        if (!root.calls.delete(token)) return; // cancelled: the VM or root went away
+        if (!root.calls.delete(token)) return; // cancelled: the VM, root or stream went away
+        if (ctx?.kind === 'stream' && ctx.calls) ctx.calls.splice(ctx.calls.indexOf(token) >>> 0, 1);
         try {
           env.ops.httpCallDone(root, token, res);
         } catch (err) {

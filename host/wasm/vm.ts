@@ -266,6 +266,15 @@ export class WasmVm {
     this.invoke('proxy_on_delete', ctx, ctx.id);
     ctx.deleted = true;
     this.env.contexts.delete(ctx.id);
+    // Calls the stream started die with it: no response callback after its on_delete.
+    if (ctx.calls) {
+      for (const token of ctx.calls) {
+        const call = ctx.root.calls.get(token);
+        ctx.root.calls.delete(token);
+        call?.abort();
+      }
+      ctx.calls = undefined;
+    }
   }
 
   /** Shuts the root down: on_done, then on_delete now (true) or after proxy_done (false). */
