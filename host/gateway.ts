@@ -1,36 +1,42 @@
 /**
  * The Gateway: assembles a running data plane from a LoadedConfig (clusters, one router per
  * route config, access logs, filter chains, listeners, admin server), serves the admin view,
- * and stops gracefully. Each listener holds an immutable snapshot (router, clusters, filter
- * chain, access log, metrics) that requests read once at their start, so a later reload can swap
- * it atomically per request.
+ * hot-loads config and filter modules, and stops gracefully. Each listener holds an immutable
+ * snapshot (router, clusters, filter chain, access log, metrics) that requests read once at
+ * their start; reloads build a new one and swap it (host/reload/coordinator.ts).
  */
 import { Registry } from 'prom-client';
 import type { AdminServer, AdminView } from './admin/contract.js';
+import { reloadAdminRoutes } from './admin/reload-routes.js';
 import { startAdminServer } from './admin/server.js';
-import { parseAddress } from './config/address.js';
 import { ConfigLoadError } from './config/errors.js';
-import type { LoadedConfig } from './config/load.js';
-import type { HttpFilterChain } from './filter/contract.js';
+import { loadConfigFile, parseConfigText, type LoadedConfig } from './config/load.js';
+import type { ListenerConfig } from './config/types.js';
 import type { ListenerSnapshot } from './http/context.js';
-import { HttpListener } from './listener/http-listener.js';
-import { resolveLimits } from './listener/limits.js';
-import { createAccessLog } from './observability/access-log.js';
-import type { AccessLog, Logger } from './observability/contract.js';
+import { createConnectionListener, type ListenerEnv } from './listener/build.js';
+import { NetworkMetrics } from './network/tcp-metrics.js';
+import type { ResolvedLimits } from './listener/limits.js';
+import type { Logger } from './observability/contract.js';
 import { createGatewayMetrics } from './observability/metrics.js';
-import { buildRouter } from './router/build.js';
-import type { Router } from './router/contract.js';
-import { createClusterManager } from './upstream/cluster-manager.js';
-import type { ClusterManager } from './upstream/contract.js';
-import { asConfigLoadError, bindError } from './gateway/config-errors.js';
-import { buildFilterChain } from './gateway/filter-chains.js';
+import { applyConfig, type ApplyReport } from './reload/coordinator.js';
+import { FilterRollout } from './reload/filter-rollout.js';
+import { ReloadMetrics } from './reload/metrics.js';
+import { ModuleWatcher } from './reload/module-watch.js';
+import { bindError } from './gateway/config-errors.js';
+import { DataPlane } from './gateway/data-plane.js';
+import type { RunningListener } from './gateway/bound-listener.js';
 
 export interface GatewayDeps {
   log: Logger;
   /** Metrics registry; a fresh one when absent. */
   registry?: Registry;
-  /** Uniform in [0, 1) for retry jitter; default Math.random. */
+  /** Uniform in [0, 1) for retry jitter and canary picks; default Math.random. */
   random?: () => number;
+  /**
+   * Watch every wasm module file of the config and load a new version when one changes
+   * (`sluice run` turns it on). Poll interval in ms; absent or 0: no watching.
+   */
+  watchModulesMs?: number;
 }
 
 export interface GatewayListenerInfo {
@@ -45,24 +51,39 @@ export interface GatewayStopOptions {
   drainTimeoutMs?: number;
 }
 
-/** Everything built from config, so a failed start can release exactly what exists. */
-interface Parts {
-  clusters: ClusterManager | undefined;
-  accessLogs: AccessLog[];
-  filterChains: HttpFilterChain[];
-  listeners: HttpListener[];
+/** Constructs one listener (not bound). The one place listeners are created, for start and reload alike. */
+function createListener(cfg: ListenerConfig, snapshot: ListenerSnapshot, limits: ResolvedLimits, log: Logger,
+  env: ListenerEnv): RunningListener {
+  return createConnectionListener(cfg, snapshot, limits, log, env);
+}
+
+/** What listeners build from besides their own config: the config being applied (its route configs, base dir). */
+function listenerEnv(registry: Registry, applying: { loaded: LoadedConfig }): ListenerEnv {
+  return {
+    baseDir: () => applying.loaded.baseDir,
+    routeConfig: (name) => applying.loaded.config.route_configs?.find((r) => r.name === name),
+    registry,
+    networkMetrics: new NetworkMetrics(registry),
+  };
 }
 
 export class Gateway implements AdminView {
   admin: AdminServer | undefined = undefined;
+  readonly rollout: FilterRollout;
+  private readonly reloadMetrics: ReloadMetrics;
+  private watcher: ModuleWatcher | undefined;
   private stopped: Promise<void> | undefined;
+  /** The config an apply is building listeners from (listeners read its route configs). */
+  private applying: { loaded: LoadedConfig } | undefined;
 
   private constructor(
-    readonly loaded: LoadedConfig,
     readonly registry: Registry,
-    private readonly parts: Parts,
+    private readonly plane: DataPlane,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reloadMetrics = new ReloadMetrics(registry);
+    this.rollout = new FilterRollout(plane, this.reloadMetrics);
+  }
 
   /**
    * Builds and starts everything in `loaded`. Rejects with a ConfigLoadError (e.g.
@@ -70,103 +91,119 @@ export class Gateway implements AdminView {
    * already started.
    */
   static async start(loaded: LoadedConfig, deps: GatewayDeps): Promise<Gateway> {
-    const { config } = loaded;
     const log = deps.log;
     const registry = deps.registry ?? new Registry();
-    const parts: Parts = { clusters: undefined, accessLogs: [], filterChains: [], listeners: [] };
-    const gw = new Gateway(loaded, registry, parts, log);
+    const applying = { loaded };
+    const env = listenerEnv(registry, applying);
+    const plane = new DataPlane({
+      log, registry, metrics: createGatewayMetrics(registry), random: deps.random ?? Math.random,
+      createListener: (cfg, snapshot, limits, l) => createListener(cfg, snapshot, limits, l, env),
+    });
+    const gw = new Gateway(registry, plane, log);
+    gw.applying = applying;
     try {
-      const metrics = createGatewayMetrics(registry);
-      const routers = new Map<string, Router>();
-      for (const rc of config.route_configs ?? []) {
+      await plane.serialize(() => applyConfig(plane, loaded));
+      const admin = loaded.config.admin;
+      if (admin !== undefined) {
         try {
-          routers.set(rc.name, buildRouter(rc));
+          gw.admin = await startAdminServer({ address: admin.address, registry, view: gw, log, routes: reloadAdminRoutes(gw) });
         } catch (err) {
-          throw asConfigLoadError(err, `route_configs[${rc.name}]`);
-        }
-      }
-      try {
-        parts.clusters = await createClusterManager(config.clusters ?? [], { log });
-      } catch (err) {
-        throw asConfigLoadError(err, 'clusters');
-      }
-      const clusters = parts.clusters;
-      const random = deps.random ?? Math.random;
-      // Listeners sharing one access_log block (the top-level default) share one writer.
-      const accessLogs = new Map<object, AccessLog>();
-      for (const [i, l] of config.listeners.entries()) {
-        const router = routers.get(l.route_config);
-        if (router === undefined) {
-          throw new ConfigLoadError([{ path: `listeners[${i}].route_config`, message: `no route config named "${l.route_config}"` }]);
-        }
-        const addr = parseAddress(l.address);
-        if (addr === undefined) throw new ConfigLoadError([{ path: `listeners[${i}].address`, message: `"${l.address}" is not host:port` }]);
-        const limits = resolveLimits(l);
-        const alCfg = l.access_log ?? config.access_log;
-        let accessLog = alCfg ? accessLogs.get(alCfg) : undefined;
-        if (accessLog === undefined) {
-          accessLog = createAccessLog(alCfg, { log });
-          if (alCfg) accessLogs.set(alCfg, accessLog);
-          parts.accessLogs.push(accessLog);
-        }
-        const filterChain = await buildFilterChain(l.http_filters, {
-          baseDir: loaded.baseDir,
-          listenerName: l.name,
-          clusters,
-          log,
-          registry,
-          bufferLimitBytes: limits.bufferLimitBytes,
-        }).catch((err: unknown) => {
-          throw asConfigLoadError(err, `listeners[${i}].http_filters`);
-        });
-        if (filterChain !== undefined) parts.filterChains.push(filterChain);
-        const listenerLog = log.child({ listener: l.name });
-        const snapshot: ListenerSnapshot = {
-          log: listenerLog,
-          router,
-          clusters,
-          filterChain,
-          accessLog,
-          metrics,
-          bufferLimitBytes: limits.bufferLimitBytes,
-          random,
-        };
-        const listener = new HttpListener(l.name, snapshot, limits, listenerLog);
-        parts.listeners.push(listener);
-        try {
-          await listener.listen(addr.host, addr.port);
-        } catch (err) {
-          throw bindError(`listeners[${i}].address`, l.address, err);
-        }
-      }
-      if (config.admin !== undefined) {
-        try {
-          gw.admin = await startAdminServer({ address: config.admin.address, registry, view: gw, log });
-        } catch (err) {
-          throw bindError('admin.address', config.admin.address, err);
+          throw bindError('admin.address', admin.address, err);
         }
       }
     } catch (err) {
       await gw.stop({ drainTimeoutMs: 0 });
       throw err;
     }
+    if (deps.watchModulesMs) {
+      gw.watcher = new ModuleWatcher(plane.filters, gw.rollout, log, deps.watchModulesMs);
+      gw.watcher.sync();
+    }
     log.info('gateway started', { listeners: gw.listeners(), admin: gw.admin ? `${gw.admin.address}:${gw.admin.port}` : null });
     return gw;
+  }
+
+  /** The active config. */
+  get loaded(): LoadedConfig {
+    return this.plane.loaded!;
   }
 
   /** Bound listeners with their real ports. */
   listeners(): GatewayListenerInfo[] {
     const out: GatewayListenerInfo[] = [];
-    for (const l of this.parts.listeners) {
-      const a = l.address();
-      if (a !== undefined) out.push({ name: l.name, host: a.host, port: a.port });
+    for (const e of this.plane.listeners.values()) {
+      const a = e.listener.address();
+      if (a !== undefined) out.push({ name: e.listener.name, host: a.host, port: a.port });
     }
     return out;
   }
 
-  /** The listener objects (tests, hot reload). */
-  httpListeners(): readonly HttpListener[] {
-    return this.parts.listeners;
+  /** The running listeners (tests, hot reload). */
+  httpListeners(): readonly RunningListener[] {
+    return [...this.plane.listeners.values()].map((e) => e.listener);
+  }
+
+  /** Live filter VMs (tests: old versions released after a swap). */
+  liveVms(): number {
+    return this.plane.filters.pool.size;
+  }
+
+  /**
+   * Applies a new config as a diff (see host/reload/coordinator.ts). Rejects with
+   * ConfigLoadError, logging each `path: message`, when it cannot be applied: nothing changes.
+   * Admin address and `workers` changes need a restart (logged, otherwise ignored).
+   */
+  reload(next: LoadedConfig): Promise<ApplyReport> {
+    return this.plane.serialize(async () => {
+      if (this.stopped !== undefined) throw new ConfigLoadError([{ path: '(root)', message: 'the gateway is stopping' }]);
+      const before = this.plane.loaded!;
+      if (this.applying) this.applying.loaded = next;
+      try {
+        const report = await applyConfig(this.plane, next);
+        this.reloadMetrics.reload(report.diff.empty ? 'unchanged' : 'applied');
+        if ((before.config.admin?.address ?? '') !== (next.config.admin?.address ?? '')) {
+          this.log.warn('admin.address changed: applies at the next restart');
+        }
+        this.log.info('config reloaded', { hash: next.hash, duration_ms: Math.round(report.durationMs), listeners: report.diff.listeners });
+        this.watcher?.sync();
+        return report;
+      } catch (err) {
+        const e = err instanceof ConfigLoadError ? err : new ConfigLoadError([{ path: '(root)', message: String((err as Error)?.message ?? err) }]);
+        this.refused(e);
+        throw e;
+      }
+    });
+  }
+
+  /** Reads, validates and applies a config file (SIGHUP, file watch). Rejects like reload(). */
+  async reloadFile(file: string): Promise<ApplyReport> {
+    let next: LoadedConfig;
+    try {
+      next = await loadConfigFile(file);
+    } catch (err) {
+      if (err instanceof ConfigLoadError) this.refused(err);
+      throw err;
+    }
+    return this.reload(next);
+  }
+
+  /** Validates and applies config text (POST /config); relative paths resolve as the active config's. */
+  reloadText(text: string, format: 'yaml' | 'json'): Promise<ApplyReport> {
+    let next: LoadedConfig;
+    try {
+      next = parseConfigText(text, { format, baseDir: this.loaded.baseDir, ...(this.loaded.file ? { file: this.loaded.file } : {}) });
+    } catch (err) {
+      if (err instanceof ConfigLoadError) this.refused(err);
+      return Promise.reject(err);
+    }
+    return this.reload(next);
+  }
+
+  private refused(e: ConfigLoadError): void {
+    const errors = e.errors.map((x) => `${x.path}: ${x.message}`);
+    this.plane.lastError = { at: new Date(), errors };
+    this.reloadMetrics.reload('refused');
+    for (const line of errors) this.log.error(`config reload refused: ${line}`);
   }
 
   /**
@@ -180,10 +217,14 @@ export class Gateway implements AdminView {
   }
 
   private async doStop(opts: GatewayStopOptions): Promise<void> {
-    const p = this.parts;
-    await Promise.all(p.listeners.map((l) => l.stop(opts.drainTimeoutMs)));
-    await this.settle([p.clusters?.close(), ...p.filterChains.map((c) => c.close()), this.admin?.close()]);
-    await this.settle(p.accessLogs.map((a) => a.close()));
+    this.watcher?.close();
+    const p = this.plane;
+    const entries = [...p.listeners.values()];
+    await Promise.all(entries.map((e) => e.listener.stop(opts.drainTimeoutMs)));
+    const chains = entries.map((e) => e.chain).filter((c) => c !== undefined);
+    await this.settle([p.clusters?.close(), ...chains.map((c) => c.close()), this.admin?.close()]);
+    await this.settle([...(p.generation?.accessLogs.values() ?? [])].map((a) => a.close()));
+    await this.settle([...p.releasing]);
   }
 
   /** Waits for every close; a failing one is logged, never fatal: shutdown must always finish. */
@@ -195,22 +236,28 @@ export class Gateway implements AdminView {
 
   // AdminView
   ready(): boolean {
-    return this.stopped === undefined && this.parts.listeners.every((l) => l.address() !== undefined && !l.draining);
+    return this.stopped === undefined && this.httpListeners().every((l) => l.address() !== undefined && !l.draining);
   }
 
   configDump(): unknown {
+    const loaded = this.plane.loaded;
+    const err = this.plane.lastError;
     return {
-      version: { hash: this.loaded.hash, loaded_at: this.loaded.loadedAt.toISOString(), file: this.loaded.file ?? null, last_error: null },
-      config: this.loaded.config,
+      version: {
+        hash: loaded?.hash ?? null,
+        loaded_at: loaded?.loadedAt.toISOString() ?? null,
+        file: loaded?.file ?? null,
+        last_error: err ? { at: err.at.toISOString(), errors: err.errors } : null,
+      },
+      config: loaded?.config ?? null,
     };
   }
 
   clusters(): unknown {
-    return { clusters: (this.parts.clusters?.all() ?? []).map((c) => c.describe()) };
+    return { clusters: (this.plane.clusters?.all() ?? []).map((c) => c.describe()) };
   }
 
   filters(): unknown {
-    return [];
+    return this.plane.filters.describe();
   }
 }
-

@@ -1,6 +1,7 @@
 /**
  * `sluice run [-c FILE]`: load the config (or start the demo), start the gateway, report where it
- * listens, and shut down gracefully on SIGTERM / SIGINT (a second signal exits at once).
+ * listens, hot-reload the config file when it changes or on SIGHUP (and filter modules when
+ * theirs change), and shut down gracefully on SIGTERM / SIGINT (a second signal exits at once).
  */
 import { ConfigLoadError, formatConfigErrors, loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { demoBanner } from '../demo/banner.js';
@@ -9,7 +10,11 @@ import { Gateway } from '../gateway.js';
 import type { Logger } from '../observability/contract.js';
 import { createLogger } from '../observability/logger.js';
 import { configuredWorkers } from '../process/worker-config.js';
+import { watchConfigFile } from '../reload/config-watch.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './usage.js';
+
+/** How often `sluice run` polls the config file and filter modules for changes. */
+const MODULE_POLL_MS = 500;
 
 export interface RunOptions {
   /** Config file; undefined runs the built-in demo. */
@@ -120,7 +125,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   let gateway: Gateway;
   try {
-    gateway = await Gateway.start(loaded, { log });
+    // Filter modules are watched; the config file too (below), plus SIGHUP.
+    gateway = await Gateway.start(loaded, { log, watchModulesMs: MODULE_POLL_MS });
   } catch (err) {
     await demo?.upstream.close();
     return reportStartFailure(err, demo);
@@ -130,9 +136,15 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     log.info('listener ready', { listener: l.name, address: hostPort(l.host, l.port) });
   }
   if (gateway.admin) log.info('admin ready', { address: hostPort(gateway.admin.address, gateway.admin.port) });
+  const configFile = opts.configFile;
+  const unwatch = configFile === undefined
+    ? undefined
+    : watchConfigFile({ file: configFile, reload: () => gateway.reloadFile(configFile), log, intervalMs: MODULE_POLL_MS });
   if (demo) {
     const port = gateway.listeners()[0]?.port ?? demo.ports.listener;
     process.stdout.write(demoBanner(port, gateway.admin?.port ?? demo.ports.admin) + '\n');
   }
-  return waitForSignalsThenStop(gateway, demo, log);
+  const code = await waitForSignalsThenStop(gateway, demo, log);
+  unwatch?.();
+  return code;
 }

@@ -42,7 +42,7 @@ export function checkReferences(config: SluiceConfig): ConfigError[] {
   const clusters = new Set((config.clusters ?? []).map((c) => c.name));
   const routeConfigs = new Set((config.route_configs ?? []).map((r) => r.name));
   config.listeners.forEach((l, i) => {
-    if (!routeConfigs.has(l.route_config)) {
+    if (l.route_config !== undefined && !routeConfigs.has(l.route_config)) {
       out.push({ path: pathOf('listeners', i, 'route_config'), message: `unknown route config '${l.route_config}'` });
     }
   });

@@ -4,7 +4,7 @@
  * every problem is returned, in file order within each check.
  */
 import { checkClusters } from './check-clusters.js';
-import { checkPortClashes, checkWasmFiles } from './check-listeners.js';
+import { checkListenerChains, checkPortClashes, checkWasmFiles } from './check-listeners.js';
 import { checkDuplicateNames, checkReferences } from './check-names.js';
 import { checkActions, checkDomains, checkRegexes } from './check-routes.js';
 import type { ConfigError } from './errors.js';
@@ -23,6 +23,7 @@ export function checkSemantics(config: SluiceConfig, ctx: SemanticContext): Conf
     ...checkReferences(config),
     ...checkPortClashes(config),
     ...checkWasmFiles(config, ctx.baseDir),
+    ...checkListenerChains(config, ctx.baseDir),
     ...checkDomains(config),
     ...checkRegexes(config),
     ...checkActions(config),

@@ -38,12 +38,99 @@ export interface ListenerConfig {
   address: string;
   /** Stream (L7) filters in request order. */
   http_filters?: HttpFilterConfig[];
-  /** Name of an entry in route_configs. */
-  route_config: string;
+  /**
+   * Name of an entry in route_configs: the listener's implicit HTTP filter chain. Required unless
+   * the listener has `tcp_proxy` or `filter_chains` (then it is the default chain, if present).
+   */
+  route_config?: string;
   limits?: ListenerLimits;
   access_log?: AccessLogConfig;
   /** How long in-flight requests may take to finish on shutdown or listener removal. Default 15s. */
   drain_timeout?: Duration;
+  /** TLS termination for the implicit chain. */
+  tls?: TlsConfig;
+  /** Network (L4) wasm filters of the implicit chain, in front of its HTTP codec or tcp_proxy. */
+  network_filters?: NetworkFilterConfig[];
+  /** Raw TCP proxying for the implicit chain (instead of route_config). */
+  tcp_proxy?: TcpProxyConfig;
+  /**
+   * Chains chosen per connection by SNI / ALPN (Envoy's filter_chain_match), first match wins,
+   * most specific server name first. The listener-level chain (route_config or tcp_proxy, with
+   * its tls / network_filters / http_filters) is the default when none matches.
+   */
+  filter_chains?: FilterChainConfig[];
+  /** How long to wait for a TLS ClientHello when chains match on SNI / ALPN. Default 10s. */
+  inspector_timeout?: Duration;
+}
+
+/** One filter chain of a listener: optional TLS, network filters, then one terminal. */
+export interface FilterChainConfig {
+  /** For logs and metrics. Default `chain<index>`. */
+  name?: string;
+  match?: FilterChainMatchConfig;
+  /** Terminate TLS; absent on a tcp_proxy chain with server_names = TLS passthrough. */
+  tls?: TlsConfig;
+  network_filters?: NetworkFilterConfig[];
+  /** Exactly one of tcp_proxy and route_config. */
+  tcp_proxy?: TcpProxyConfig;
+  route_config?: string;
+  /** HTTP stream filters (only with route_config). */
+  http_filters?: HttpFilterConfig[];
+}
+
+export interface FilterChainMatchConfig {
+  /** SNI names: exact (`api.example.com`) or leading wildcard (`*.example.com`). */
+  server_names?: string[];
+  /** ALPN protocols the client offers (any of). */
+  alpn?: string[];
+  /** `tls` (a ClientHello arrived) or `raw_buffer` (anything else). */
+  transport_protocol?: 'tls' | 'raw_buffer';
+}
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+export type ClientCertificateMode = 'none' | 'optional' | 'required';
+export type ForwardClientCert = 'sanitize' | 'forward_only' | 'append_forward' | 'sanitize_set';
+
+/** Downstream TLS (termination). Files are read at load and re-read when they change. */
+export interface TlsConfig {
+  /** One certificate (with key_file); or use `certificates`. */
+  cert_file?: string;
+  key_file?: string;
+  /** Several certificates chosen by SNI; the first is the default. */
+  certificates?: TlsCertificateConfig[];
+  /** ALPN protocols offered, in preference order. Default [h2, http/1.1] (HTTP), none (tcp_proxy). */
+  alpn?: string[];
+  /** Default TLSv1.2. */
+  min_version?: TlsVersion;
+  /** OpenSSL cipher list (TLS 1.2). Default Node's. */
+  ciphers?: string;
+  /** CA bundle for client certificates. */
+  client_ca_file?: string;
+  /** Default `required` when client_ca_file is set, else `none`. */
+  client_certificate?: ClientCertificateMode;
+  /** x-forwarded-client-cert handling (HTTP chains), as Envoy. Default: header left as received. */
+  forward_client_cert?: ForwardClientCert;
+  /** Time allowed for the handshake. Default 10s. */
+  handshake_timeout?: Duration;
+}
+
+export interface TlsCertificateConfig {
+  cert_file: string;
+  key_file: string;
+  /** SNI names this certificate serves (exact or `*.example.com`). Default: its own. */
+  server_names?: string[];
+}
+
+export interface TcpProxyConfig {
+  /** Name of an entry in clusters; its lb_policy and connect_timeout apply. */
+  cluster: string;
+  /** Close both sides after this long without bytes either way. Default 1h; 0s disables. */
+  idle_timeout?: Duration;
+}
+
+export interface NetworkFilterConfig {
+  name: string;
+  wasm: WasmFilterConfig;
 }
 
 export interface ListenerLimits {
@@ -229,6 +316,25 @@ export interface ClusterConfig {
   keep_alive_timeout?: Duration;
   ring_hash?: { minimum_ring_size?: number; maximum_ring_size?: number };
   maglev?: { table_size?: number };
+  /** TLS to the endpoints (https origins). Absent: cleartext (h2c prior knowledge for http2). */
+  tls?: ClusterTlsConfig;
+  /** WebSocket (HTTP/1.1 Upgrade) tunnels through this cluster: idle time before both sides close. Default 1h. */
+  websocket_idle_timeout?: Duration;
+}
+
+/** Upstream TLS of a cluster. */
+export interface ClusterTlsConfig {
+  /** SNI and the name the certificate must match. Default: the endpoint's hostname (none for IPs). */
+  sni?: string;
+  /** CA bundle (PEM) to verify the upstream with, instead of the system roots. */
+  ca_file?: string;
+  /** Verify the upstream certificate. Default true. */
+  verify?: boolean;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert_file?: string;
+  key_file?: string;
+  /** Protocols offered in ALPN; "h2" here (or protocol: http2) lets the upstream pick HTTP/2. */
+  alpn?: ('h2' | 'http/1.1')[];
 }
 
 export interface EndpointConfig {

@@ -38,12 +38,18 @@ export class WasmFilterChain implements HttpFilterChain {
   private readonly factories: WasmFilterFactory[];
   private live = 0;
   private closing: (() => void) | undefined;
+  private closed: Promise<void> | undefined;
   /** Called once per stream by FilterManager.complete(). */
   private readonly streamDone = (): void => {
     if (--this.live === 0 && this.closing) this.closing();
   };
 
-  constructor(readonly plugins: readonly WasmPlugin[], private readonly bufferLimitBytes: number) {
+  /**
+   * `release` is called for each plugin when the chain closes (after its streams ended); default
+   * `plugin.close()`. Hot reload passes a reference-counted release, as chains share plugins.
+   */
+  constructor(readonly plugins: readonly WasmPlugin[], private readonly bufferLimitBytes: number,
+    private readonly release: (p: WasmPlugin) => void = (p) => p.close()) {
     this.filterNames = plugins.map((p) => p.info.name);
     this.factories = plugins.map((p, i) => new WasmFilterFactory(p, i));
   }
@@ -62,18 +68,28 @@ export class WasmFilterChain implements HttpFilterChain {
     return m;
   }
 
+  /** Streams started on this chain that have not completed yet. */
+  get activeStreams(): number {
+    return this.live;
+  }
+
   /**
    * Waits for in-flight streams (at most `drainMs`: a stream never completed must not hold a
    * shutdown forever), then shuts every root context down.
    */
-  async close(drainMs = 30_000): Promise<void> {
+  close(drainMs = 30_000): Promise<void> {
+    this.closed ??= this.closeAfterDrain(drainMs);
+    return this.closed;
+  }
+
+  private async closeAfterDrain(drainMs: number): Promise<void> {
     if (this.live > 0) {
       await new Promise<void>((r) => {
         this.closing = r;
         setTimeout(r, drainMs).unref();
       });
     }
-    for (const p of this.plugins) p.close();
+    for (const p of this.plugins) this.release(p);
     for (const f of this.factories) for (const p of f.overridePlugins()) p.close();
   }
 }

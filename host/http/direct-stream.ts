@@ -12,8 +12,9 @@ import type { HttpListenerContext, ListenerSnapshot } from './context.js';
 import { failureReply, routeReply, sendLocalReply } from './local-reply.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
 import { finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm, type RequestHead } from './request-head.js';
-import { mutateFlat, trailerTuples } from './response-head.js';
-import { fillDownstream, finishStream } from './stream-lifecycle.js';
+import { addTo, mutateFlat, trailerRecord } from './response-head.js';
+import { bodyFollows, fillDownstream, finishStream } from './stream-lifecycle.js';
+import { effectiveTimeoutMs, grpcLocalReply } from './grpc.js';
 import { newStreamInfo, type StreamInfo } from './stream-info.js';
 import { FAILURE_REPLIES, type FailureReply } from './upstream-failure.js';
 
@@ -27,6 +28,8 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
   readonly method: string;
   private upstream: UpstreamRequest | null = null;
   private route: Route | null = null;
+  /** A gRPC request: local replies are trailers-only gRPC replies. */
+  private grpc = false;
 
   constructor(
     private readonly ctx: HttpListenerContext,
@@ -50,6 +53,8 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
     res.on('close', onResponseClose);
     ctx.streamStarted();
     const head = scanRequestHead(req.rawHeaders);
+    head.hasBody = bodyFollows(req, head.hasBody);
+    this.grpc = head.grpc;
     if (this.path.charCodeAt(0) !== 47 /* / */) absoluteForm(this, head);
     this.authority = head.authority;
     fillDownstream(info, req, ctx.scheme, this.method, this.path, head.authority);
@@ -94,7 +99,14 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
       cluster,
       route,
       route.computeHash(this, clientIp),
-      { method: this.method, path: route.rewritePath(this.path), headers, body: head.hasBody ? req : null },
+      {
+        method: this.method,
+        path: route.rewritePath(this.path),
+        headers,
+        body: head.hasBody ? req : null,
+        timeoutMs: head.grpc ? effectiveTimeoutMs(route.timeoutMs, head.grpcTimeout) : route.timeoutMs,
+        trailers: head.hasBody ? () => rawTrailerRecord(req.rawTrailers) : undefined,
+      },
       info,
       this,
       this.snap,
@@ -128,7 +140,7 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
 
   upstreamEnd(trailers: readonly Buffer[] | null): void {
     // Node sends trailers only on a chunked response, which is what an upstream with trailers used.
-    if (trailers !== null) this.res.addTrailers(trailerTuples(trailers));
+    if (trailers !== null) this.res.addTrailers(trailerRecord(trailers));
     this.res.end();
   }
 
@@ -142,7 +154,8 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
   }
 
   private fail(f: FailureReply): void {
-    sendLocalReply(this.res, failureReply(f, this.info), this.info, this.ctx.draining);
+    const r = failureReply(f, this.info);
+    sendLocalReply(this.res, this.grpc ? grpcLocalReply(r) : r, this.info, this.ctx.draining);
   }
 
   /** The response is over: finished, or the connection went away first (DC). */
@@ -158,6 +171,14 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
   drained(): void {
     this.upstream?.resume();
   }
+}
+
+/** Request trailers as received (node fills rawTrailers before 'end'), or undefined for none. */
+function rawTrailerRecord(raw: readonly string[]): Record<string, string | string[]> | undefined {
+  if (raw.length === 0) return undefined;
+  const rec: Record<string, string | string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) addTo(rec, raw[i]!.toLowerCase(), raw[i + 1]!);
+  return rec;
 }
 
 /** Rewrites an absolute-form target to origin-form, its authority taking the Host header's place. */

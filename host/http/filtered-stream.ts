@@ -16,10 +16,12 @@ import { failureReply, routeReply, type LocalReply } from './local-reply.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
 import { dropHopByHop, finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm } from './request-head.js';
 import { RequestBody } from './request-body.js';
-import { fillDownstream, finishStream } from './stream-lifecycle.js';
+import { bodyFollows, fillDownstream, finishStream } from './stream-lifecycle.js';
+import { effectiveTimeoutMs, grpcLocalReply } from './grpc.js';
 import { newStreamInfo, type StreamInfo } from './stream-info.js';
 import { FAILURE_REPLIES, type FailureReply } from './upstream-failure.js';
-import { trailerTuples } from './response-head.js';
+import { headerMapRecord, trailerTuples } from './response-head.js';
+import { GrpcReplyHold, isGrpcResponse } from './grpc-reply-hold.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -35,6 +37,15 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
   private filterPaused = false;
   private downstreamFull = false;
   private over = false;
+  /** gRPC request (content-type application/grpc…) and its grpc-timeout header. */
+  private grpc = false;
+  private grpcTimeout = '';
+  /** The response being sent came from the upstream (not a local reply). */
+  private upstreamResponse = false;
+  /** A filter's local reply to a gRPC request, held until its body (the grpc-message) arrives. */
+  private grpcPending: GrpcReplyHold | null = null;
+  /** Request trailers the filters let through, for an HTTP/2 upstream. */
+  private requestTrailers: Record<string, string | string[]> | undefined = undefined;
 
   constructor(
     private readonly ctx: HttpListenerContext,
@@ -68,6 +79,9 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     res.on('drain', onResponseDrain);
     ctx.streamStarted();
     const head = scanRequestHead(req.rawHeaders);
+    head.hasBody = bodyFollows(req, head.hasBody);
+    this.grpc = head.grpc;
+    this.grpcTimeout = head.grpcTimeout;
     const method = req.method ?? 'GET';
     let url = req.url ?? '/';
     const abs = url.charCodeAt(0) === 47 /* / */ ? undefined : splitAbsoluteForm(url);
@@ -142,7 +156,14 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
       cluster,
       route,
       route.computeHash(this, info.downstreamRemoteAddress),
-      { method: this.method, path: route.rewritePath(this.path), headers: out, body: this.body },
+      {
+        method: this.method,
+        path: route.rewritePath(this.path),
+        headers: out,
+        body: this.body,
+        timeoutMs: this.grpc ? effectiveTimeoutMs(route.timeoutMs, this.grpcTimeout) : route.timeoutMs,
+        trailers: endStream ? undefined : () => this.requestTrailers,
+      },
       info,
       this,
       this.snap,
@@ -158,14 +179,21 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     if (endStream) body.push(null);
   }
 
-  sendRequestTrailers(_trailers: HeaderMap): void {
-    // undici sends no request trailers over HTTP/1.1: the body simply ends.
+  sendRequestTrailers(trailers: HeaderMap): void {
+    // HTTP/2 upstreams get them when the body ends; over HTTP/1.1 the body simply ends.
+    if (trailers.count > 0) this.requestTrailers = headerMapRecord(trailers);
     if (this.body !== null && !this.over) this.body.push(null);
   }
 
   sendResponseHeaders(headers: HeaderMap, endStream: boolean): void {
     const { res, info } = this;
     if (this.over || res.headersSent || res.writableEnded) return;
+    if (this.grpc && !this.upstreamResponse && !isGrpcResponse(headers)) {
+      // A filter answered a gRPC call locally (send_local_response): make it trailers-only.
+      this.grpcPending = new GrpcReplyHold(headers);
+      if (endStream) this.flushGrpcReply();
+      return;
+    }
     const status = Number(headers.get(':status') ?? 200);
     if (this.ctx.draining) res.shouldKeepAlive = false;
     info.responseCode = status;
@@ -181,6 +209,12 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
 
   sendResponseData(chunk: Buffer, endStream: boolean): void {
     const res = this.res;
+    const pending = this.grpcPending;
+    if (pending !== null) {
+      pending.push(chunk);
+      if (endStream) this.flushGrpcReply();
+      return;
+    }
     // Writing after end makes node emit 'error' on the response: never let a late call do that.
     if (this.over || res.writableEnded || !res.headersSent) return;
     this.info.bytesSent += chunk.length;
@@ -191,8 +225,15 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
   sendResponseTrailers(trailers: HeaderMap): void {
     const res = this.res;
     if (this.over || !res.headersSent || res.writableEnded) return;
-    if (trailers.count > 0) res.addTrailers([...trailers.entries()]);
+    if (trailers.count > 0) res.addTrailers(headerMapRecord(trailers));
     res.end();
+  }
+
+  /** Writes the held gRPC local reply: HTTP 200, grpc-status and grpc-message, no body. */
+  private flushGrpcReply(): void {
+    const p = this.grpcPending!;
+    this.grpcPending = null;
+    this.sendResponseHeaders(p.reply(this.info.responseCodeDetails ?? ''), true);
   }
 
   pauseRequestBody(): void {
@@ -222,6 +263,7 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
 
   // UpstreamResponseSink: the upstream's response enters the encoder filters.
   upstreamHeaders(status: number, headers: string[]): void {
+    this.upstreamResponse = true;
     const map = new HeaderMap([':status', String(status)].concat(headers));
     const m = this.route?.responseHeaders;
     if (m !== undefined) applyToHeaderMap(map, m);
@@ -252,9 +294,10 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
   }
 
   /** Local replies pass the encoder filters, as in Envoy. */
-  private localReply(r: LocalReply): void {
+  private localReply(reply: LocalReply): void {
     const fs = this.fs;
     if (fs === null || this.over) return;
+    const r = this.grpc ? grpcLocalReply(reply) : reply;
     const map = new HeaderMap([':status', String(r.status)].concat(r.headers));
     map.modified = false;
     fs.encodeHeaders(map, r.body.length === 0);

@@ -37,6 +37,10 @@ export interface ProxyRequestSpec {
   headers: string[] | Record<string, string | string[]>;
   /** The streamed request body, or null for none. */
   body: Readable | null;
+  /** Overrides the route timeout for this request (a gRPC deadline caps it); 0 = none. */
+  timeoutMs?: number;
+  /** Request trailers, asked for once the body has ended (HTTP/2 upstreams send them). */
+  trailers?: () => Record<string, string | string[]> | undefined;
 }
 
 /** Shared per-listener pieces the proxy needs; built once, not per request. */
@@ -59,6 +63,7 @@ export class UpstreamRequest implements AttemptOwner {
   private finished = false;
   private readonly policy: RetryPolicy | undefined;
   private readonly opts: Dispatcher.DispatchOptions;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly cluster: Cluster,
@@ -72,10 +77,13 @@ export class UpstreamRequest implements AttemptOwner {
     this.policy = route.retryPolicy;
     // One options object for every try: undici copies what it needs into its own Request.
     this.opts = { origin: '', method: spec.method as Dispatcher.HttpMethod, path: spec.path, headers: spec.headers, body: spec.body };
+    // Read by the HTTP/2 dispatcher (host/upstream/h2-dispatcher.ts); undici ignores it.
+    if (spec.trailers !== undefined) (this.opts as { requestTrailers?: unknown }).requestTrailers = spec.trailers;
+    this.timeoutMs = spec.timeoutMs ?? route.timeoutMs;
   }
 
   start(): void {
-    const t = this.route.timeoutMs;
+    const t = this.timeoutMs;
     if (t > 0) this.routeTimer = setTimeout(onRouteTimeout, t, this);
     this.tryOnce(undefined);
   }

@@ -19,6 +19,10 @@ export class RequestHead {
   xfpAt = -1;
   /** A body follows (non-zero Content-Length or Transfer-Encoding). */
   hasBody = false;
+  /** content-type is application/grpc[+proto|…]: local replies become gRPC trailers-only replies. */
+  grpc = false;
+  /** grpc-timeout as received ('' when absent); parsed only for gRPC requests. */
+  grpcTimeout = '';
 }
 
 /** Scans node's rawHeaders ([name, value, ...], original case). */
@@ -29,6 +33,12 @@ export function scanRequestHead(raw: readonly string[]): RequestHead {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
+    // HTTP/2 pseudo-headers (node's rawHeaders lists them): :authority stands for Host; the
+    // others are already read off the request (method, url) and never forwarded as headers.
+    if (name.charCodeAt(0) === 58 /* : */) {
+      if (name === ':authority' && head.authority === '') head.authority = value;
+      continue;
+    }
     if (isHopByHop(name)) {
       if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
       else if (name === 'transfer-encoding') head.hasBody = true;
@@ -37,6 +47,7 @@ export function scanRequestHead(raw: readonly string[]): RequestHead {
     }
     switch (name) {
       case 'host':
+        // An h2 request may carry both: :authority wins (RFC 9113 §8.3.1).
         if (head.authority === '') head.authority = value;
         continue;
       case 'content-length':
@@ -44,6 +55,12 @@ export function scanRequestHead(raw: readonly string[]): RequestHead {
         break;
       case 'x-request-id':
         head.requestId = value;
+        break;
+      case 'content-type':
+        if (value.startsWith('application/grpc')) head.grpc = true;
+        break;
+      case 'grpc-timeout':
+        head.grpcTimeout = value;
         break;
       case 'x-forwarded-for':
         head.xffAt = out.length + 1;

@@ -34,6 +34,31 @@ export function trailerTuples(raw: readonly Buffer[]): [string, string][] {
   return out;
 }
 
+/**
+ * Raw trailer pairs → a trailer object (node:http's and node:http2's addTrailers both take one;
+ * the h2 compatibility response takes nothing else). Repeated names keep every value.
+ */
+export function trailerRecord(raw: readonly Buffer[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) addTo(out, raw[i]!.toString('latin1').toLowerCase(), raw[i + 1]!.toString('latin1'));
+  return out;
+}
+
+/** A header map (trailers) → the record addTrailers takes; pseudo-headers are not expected here. */
+export function headerMapRecord(map: { entries(): IterableIterator<[string, string]> }): Record<string, string | string[]> {
+  const rec: Record<string, string | string[]> = {};
+  for (const [k, v] of map.entries()) addTo(rec, k, v);
+  return rec;
+}
+
+/** Adds one value under `name`, turning a repeat into a list. */
+export function addTo(rec: Record<string, string | string[]>, name: string, value: string): void {
+  const cur = rec[name];
+  if (cur === undefined) rec[name] = value;
+  else if (typeof cur === 'string') rec[name] = [cur, value];
+  else cur.push(value);
+}
+
 /** Applies a route's response header mutations to a flat list; returns the new list. */
 export function mutateFlat(flat: string[], m: HeaderMutations | undefined): string[] {
   if (m === undefined) return flat;

@@ -41,6 +41,39 @@ export interface StreamInfo {
   upstreamLatencyMs: number;
   /** Properties set by filters (proxy_set_property), keyed by path. */
   filterState: Map<string, Uint8Array> | undefined;
+  /**
+   * The downstream connection's TLS facts (proxy-wasm `connection.*`), one object per
+   * connection shared by its requests; undefined on cleartext connections.
+   */
+  downstreamTls?: DownstreamTlsInfo | undefined;
+}
+
+/**
+ * What is known about a downstream TLS connection, filled once per connection by the listener
+ * (host/tls/connection-tls.ts). On TLS passthrough only `requestedServerName` and `alpn` (from
+ * the ClientHello) are known; the rest stay empty.
+ */
+export interface DownstreamTlsInfo {
+  /** SNI the client sent ('' when none). */
+  readonly requestedServerName: string;
+  /** Negotiated protocol version, e.g. "TLSv1.3" ('' when not terminated here). */
+  readonly version: string;
+  /** Negotiated ALPN protocol ('' when none). */
+  readonly alpn: string;
+  /** The client presented a certificate that verified against client_ca_file. */
+  readonly mtls: boolean;
+  /** Peer certificate subject (RFC 2253, e.g. "CN=client,O=Example"); '' without one. */
+  readonly peerSubject: string;
+  readonly peerDnsSans: readonly string[];
+  readonly peerUriSans: readonly string[];
+  /** SHA-256 of the peer certificate's DER, lower-case hex; '' without one. */
+  readonly peerSha256: string;
+  /** Peer certificate, PEM ('' without one). */
+  readonly peerCertificatePem: string;
+  /** Subject of the certificate this listener presented. */
+  readonly localSubject: string;
+  readonly localDnsSans: readonly string[];
+  readonly localUriSans: readonly string[];
 }
 
 export function newStreamInfo(listenerName: string): StreamInfo {
@@ -71,5 +104,6 @@ export function newStreamInfo(listenerName: string): StreamInfo {
     bytesSent: 0,
     upstreamLatencyMs: -1,
     filterState: undefined,
+    downstreamTls: undefined,
   };
 }

@@ -65,11 +65,13 @@ export class UpstreamAttempt {
     return this.owner.attemptData(this, chunk);
   }
 
-  onComplete(trailers: Buffer[] | null): void {
+  onComplete(trailers: Buffer[] | Record<string, string | string[] | undefined> | null): void {
     if (this.done) return;
     this.done = true;
     try {
-      this.owner.attemptComplete(this, trailers);
+      // HTTP/1.1 trailers arrive as raw Buffer pairs; undici's HTTP/2 client passes node's
+      // trailer object instead. The owner takes one shape.
+      this.owner.attemptComplete(this, trailers === null || Array.isArray(trailers) ? trailers : trailerPairs(trailers));
     } catch (err) {
       this.owner.attemptCrashed(err);
     }
@@ -88,4 +90,16 @@ export class UpstreamAttempt {
   onBodySent(chunk: Buffer | string): void {
     this.owner.attemptBodySent(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
   }
+}
+
+/** node:http2's trailer object → raw pairs like HTTP/1.1's (multi-values kept, pseudo ones dropped). */
+function trailerPairs(t: Record<string, string | string[] | undefined>): Buffer[] {
+  const out: Buffer[] = [];
+  for (const k of Object.keys(t)) {
+    const v = t[k];
+    if (v === undefined || k.charCodeAt(0) === 58 /* : */) continue;
+    if (typeof v === 'string') out.push(Buffer.from(k), Buffer.from(v));
+    else for (const one of v) out.push(Buffer.from(k), Buffer.from(String(one)));
+  }
+  return out;
 }

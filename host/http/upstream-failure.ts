@@ -40,6 +40,17 @@ const CONNECT_CODES = new Set([
   'UND_ERR_DESTROYED',
 ]);
 
+/** Certificate verification failures (node / OpenSSL codes): the TLS connection was refused. */
+const TLS_VERIFY_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
  * Classifies an undici error for one try. `dispatched`: undici had handed the request to a
  * connected socket (onConnect ran), so socket errors after that are resets, not connect failures.
@@ -49,6 +60,7 @@ export function classifyUpstreamError(err: unknown, dispatched: boolean): TryOut
   if (typeof code === 'string') {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
     if (CONNECT_CODES.has(code)) return 'connect_failure';
+    if (!dispatched && (TLS_VERIFY_CODES.has(code) || code.startsWith('ERR_SSL_'))) return 'connect_failure';
     if (!dispatched && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')) return 'connect_failure';
   }
   return 'reset';

@@ -1,81 +1,73 @@
 /**
- * One HTTP/1.1 listener: a node:http server with the listener's limits, connection accounting
- * (max_connections: excess sockets are closed at accept and counted), the current snapshot the
- * connection manager reads once per request, and graceful drain.
+ * The HTTP terminal of one filter chain: its HTTP codec (host/http/codec.ts: node:http and
+ * node:http2 servers that never bind; the listener's net.Server accepts and hands sockets over
+ * through serve()), the chain's current snapshot the connection manager reads once per request,
+ * and graceful drain.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ForwardClientCert } from '../config/types.js';
 import type { Logger } from '../observability/contract.js';
+import { createHttpCodec, type HttpCodec } from '../http/codec.js';
 import type { HttpListenerContext, ListenerSnapshot } from '../http/context.js';
-import { clientErrorHandler } from '../http/client-error.js';
-import { handleRequest } from '../http/connection-manager.js';
-import { tagConnection } from '../http/stream-lifecycle.js';
+import type { DownstreamTlsInfo } from '../http/stream-info.js';
+import { xfccRequestListener } from './xfcc.js';
 import type { ResolvedLimits } from './limits.js';
 
-export interface BoundAddress {
-  host: string;
-  port: number;
+/** Per-connection facts handed with a socket (the codec contract agreed with host/http). */
+export interface ServeInfo {
+  /** Negotiated ALPN protocol; false / undefined when none. */
+  alpn: string | false | undefined;
+  tls: boolean;
 }
 
+/** Options of one HTTP chain. */
+export interface HttpChainOptions {
+  /** 'https' when the chain terminates TLS. */
+  scheme: 'http' | 'https';
+  forwardClientCert?: ForwardClientCert | undefined;
+  /** TLS facts of a request's connection (xfcc). */
+  tlsOf?: (socket: unknown) => DownstreamTlsInfo | undefined;
+}
+
+/** One HTTP chain: the context the connection manager serves requests with, and its codec. */
 export class HttpListener implements HttpListenerContext {
-  readonly scheme = 'http' as const;
+  readonly scheme: 'http' | 'https';
   /** Swapped whole on reload; each request reads it once. */
   snapshot: ListenerSnapshot;
   draining = false;
-  /** Connections closed at accept because max_connections was reached. */
-  droppedConnections = 0;
   private activeStreams = 0;
-  private nextConnectionId = 0;
-  private readonly server: Server;
-  private bound: BoundAddress | undefined;
-  private stopping: Promise<void> | undefined;
-  private readonly closeIdle = (): void => this.server.closeIdleConnections();
+  private readonly codec: HttpCodec;
+  private readonly closeIdle = (): void => this.codec.closeIdle();
 
   constructor(
     readonly name: string,
     snapshot: ListenerSnapshot,
     readonly limits: ResolvedLimits,
     readonly log: Logger,
+    opts: HttpChainOptions = { scheme: 'http' },
   ) {
     this.snapshot = snapshot;
-    const server = createServer(
-      {
-        maxHeaderSize: limits.maxHeaderSize,
-        headersTimeout: limits.headersTimeoutMs,
-        requestTimeout: limits.requestTimeoutMs,
-        keepAliveTimeout: limits.idleTimeoutMs,
-        connectionsCheckingInterval: limits.checkIntervalMs,
-        noDelay: true,
-      },
-      (req, res) => handleRequest(this, req, res),
-    );
-    if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
-    server.on('drop', () => {
-      this.droppedConnections++;
+    this.scheme = opts.scheme;
+    this.codec = createHttpCodec(this, {
+      maxHeaderSize: limits.maxHeaderSize,
+      headersTimeoutMs: limits.headersTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      checkIntervalMs: limits.checkIntervalMs,
     });
-    server.on('connection', (socket: Socket) => this.accepted(socket));
-    server.on('clientError', clientErrorHandler(name, () => this.snapshot.metrics));
-    this.server = server;
+    if (opts.forwardClientCert && opts.tlsOf) {
+      // Only chains that forward client certificates pay for a per-request step, run before
+      // the connection manager sees the request.
+      const hook = xfccRequestListener(opts.forwardClientCert, opts.tlsOf);
+      this.codec.http1.prependListener('request', hook);
+      this.codec.http2.server.prependListener('request', hook as unknown as (...a: unknown[]) => void);
+    }
   }
 
-  /** Binds; rejects with node's error (EADDRINUSE, EACCES, …) and leaves nothing listening. */
-  listen(host: string, port: number): Promise<BoundAddress> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port, exclusive: false }, () => {
-        this.server.off('error', onError);
-        // After bind, server errors (rare: EMFILE on accept) are logged, never thrown.
-        this.server.on('error', (err) => this.log.error('listener error', { listener: this.name, error: String(err) }));
-        const a = this.server.address() as AddressInfo;
-        this.bound = { host: a.address, port: a.port };
-        resolve(this.bound);
-      });
-    });
-  }
-
-  address(): BoundAddress | undefined {
-    return this.bound;
+  /** Serves one accepted (and, with TLS, handshaken) connection. */
+  serve(socket: Socket | Duplex, info: ServeInfo): void {
+    this.codec.serve(socket as Socket, info);
   }
 
   streamStarted(): void {
@@ -89,35 +81,16 @@ export class HttpListener implements HttpListenerContext {
     if (this.draining) setImmediate(this.closeIdle);
   }
 
-  /**
-   * Graceful stop: no new connections; idle keep-alive connections close now; busy ones close
-   * after their response (which carries Connection: close); whatever is left after
-   * `drainTimeoutMs` is closed hard.
-   */
-  stop(drainTimeoutMs: number = this.limits.drainTimeoutMs): Promise<void> {
-    this.stopping ??= new Promise<void>((resolve) => {
-      this.draining = true;
-      if (!this.server.listening) {
-        resolve();
-        return;
-      }
-      const timer = setTimeout(() => {
-        if (this.activeStreams > 0) this.log.warn('drain timeout: closing busy connections', { listener: this.name, streams: this.activeStreams });
-        this.server.closeAllConnections();
-      }, drainTimeoutMs);
-      this.server.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.server.closeIdleConnections();
-    });
-    return this.stopping;
+  /** Drain begins: idle keep-alive connections close now, busy ones after their response. */
+  beginDrain(): void {
+    this.draining = true;
+    this.codec.closeIdle();
   }
 
-  private accepted(socket: Socket): void {
-    tagConnection(socket, ++this.nextConnectionId);
-    const metrics = this.snapshot.metrics;
-    metrics.downstreamConnectionOpened(this.name);
-    socket.once('close', () => metrics.downstreamConnectionClosed(this.name));
+  /** Drain timeout: whatever is left is closed hard. */
+  closeAll(): void {
+    if (this.activeStreams > 0) this.log.warn('drain timeout: closing busy connections', { listener: this.name, streams: this.activeStreams });
+    this.codec.close();
   }
 }
+

@@ -38,8 +38,33 @@ export interface WireError {
   port?: number;
 }
 
+/**
+ * A hot change the primary asks every worker to apply (after validating it itself). The worker
+ * answers with an `answer` whose value is a ChangeOutcome.
+ */
+export type WorkerChange =
+  /** A new config, in its IPC form (./worker-config.ts), applied as a diff. */
+  | { kind: 'reload'; loaded: unknown }
+  /** A new module version of filter `name` (bytes base64); `canary` percent of new streams. */
+  | { kind: 'filter_load'; name: string; module: string; canary?: number; maxTrapRate?: number }
+  | { kind: 'filter_promote'; name: string }
+  | { kind: 'filter_rollback'; name: string };
+
+/** One worker's result of a WorkerChange. */
+export interface ChangeOutcome {
+  ok: boolean;
+  /** HTTP status the admin API answers for this refusal (4xx), when refused. */
+  status?: number;
+  /** The report of an applied change. */
+  result?: unknown;
+  error?: string;
+  /** `path: message` lines of a refused config. */
+  errors?: string[];
+}
+
 /** Primary → worker. */
 export type ToWorker =
+  | { sluice: 'change'; id: number; change: WorkerChange }
   /** The config to run, sent once right after fork (see ./worker-config.ts for why not a path). */
   | { sluice: 'config'; loaded: unknown }
   | { sluice: 'ping'; seq: number }
@@ -58,7 +83,7 @@ export type FromWorker =
   | { sluice: 'answer'; id: number; ok: true; value: unknown }
   | { sluice: 'answer'; id: number; ok: false; error: string };
 
-const TO_WORKER = new Set(['config', 'ping', 'query', 'stop']);
+const TO_WORKER = new Set(['config', 'ping', 'query', 'stop', 'change']);
 const FROM_WORKER = new Set(['hello', 'pong', 'started', 'start_failed', 'answer']);
 
 function tagged(m: unknown, tags: Set<string>): boolean {

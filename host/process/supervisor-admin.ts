@@ -38,8 +38,9 @@ async function askAll(slots: readonly WorkerSlot[], query: WorkerQuery): Promise
  * admin server is the primary's), but the dump should show the config the operator wrote, which
  * is also what its hash is of.
  */
-function withAdmin(loaded: LoadedConfig): (dump: unknown) => unknown {
+function withAdmin(current: () => LoadedConfig): (dump: unknown) => unknown {
   return (dump) => {
+    const loaded = current();
     const d = dump as { config?: unknown } | null;
     if (!loaded.config.admin || typeof d !== 'object' || d === null || typeof d.config !== 'object' || d.config === null) return dump;
     return { ...d, config: { admin: loaded.config.admin, ...d.config } };
@@ -62,8 +63,11 @@ async function fromOneWorker(slots: readonly WorkerSlot[], query: WorkerQuery, s
   return textResponse(['no worker could answer', ...errors].join('\n'), 503);
 }
 
-/** The primary's routes for `slots`; `registry` holds the supervisor's own metrics. */
-export function supervisorAdminRoutes(slots: readonly WorkerSlot[], registry: Registry, loaded: LoadedConfig): AdminRoute[] {
+/**
+ * The primary's routes for `slots`; `registry` holds the supervisor's own metrics; `loaded` is
+ * the config the workers run now (it changes with reloads).
+ */
+export function supervisorAdminRoutes(slots: readonly WorkerSlot[], registry: Registry, loaded: () => LoadedConfig): AdminRoute[] {
   const countHeader = (n: number): Record<string, string> => ({ 'x-sluice-workers-answered': `${n}/${slots.length}` });
   return [
     {

@@ -15,7 +15,9 @@ import type { LoadedConfig } from '../config/load.js';
 import { bindError } from '../gateway/config-errors.js';
 import type { Logger } from '../observability/contract.js';
 import type { BoundListener } from './messages.js';
+import { watchConfigFile } from '../reload/config-watch.js';
 import { supervisorAdminRoutes, supervisorView } from './supervisor-admin.js';
+import { SupervisorReloader } from './supervisor-reload.js';
 import { drainTimeoutMs, workerLoadedConfig } from './worker-config.js';
 import { WorkerSlot, type SlotTimings } from './worker-slot.js';
 
@@ -127,6 +129,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     );
   }
   const registry = supervisorRegistry(slots);
+  const reloader = new SupervisorReloader(slots, opts.loaded, log);
 
   // The admin address is bound first: if it is taken, fail before forking anything.
   let admin: AdminServer | undefined;
@@ -137,7 +140,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         registry,
         view: supervisorView(slots, opts.loaded),
         log,
-        routes: supervisorAdminRoutes(slots, registry, opts.loaded),
+        routes: [...supervisorAdminRoutes(slots, registry, () => reloader.current), ...reloader.routes()],
       });
     } catch (err) {
       return reportStartFailure(bindError('admin.address', opts.loaded.config.admin.address, err));
@@ -148,12 +151,16 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     const hard = setTimeout(() => {
       for (const s of slots) s.killNow(`still running ${drainMs + HARD_STOP_GRACE_MS} ms after the stop`);
     }, drainMs + HARD_STOP_GRACE_MS);
+    unwatchConfig?.();
+    reloader.close();
     await Promise.all(slots.map((s) => s.stop(drainMs)));
     clearTimeout(hard);
     await admin?.close();
     return slots.every((s) => s.stoppedCleanly);
   };
 
+  // Hot reload lives here, not in the workers: the file and modules are watched once, SIGHUP is ours.
+  let unwatchConfig: (() => void) | undefined;
   // Signals are handled from before the first fork: a stop during startup drains what started.
   let stopping = false;
   let onStopped!: (code: number) => void;
@@ -196,6 +203,16 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         log.info('listener ready', { listener: l.name, address: hostPort(l.host, l.port), workers: opts.workers });
       }
       if (admin) log.info('admin ready', { address: hostPort(admin.address, admin.port) });
+      const file = opts.configFile;
+      if (file !== undefined) {
+        unwatchConfig = watchConfigFile({
+          file, log,
+          reload: () => reloader.reloadFile(file).then((r) => {
+            if (r.status !== 200) throw new Error(`reload answered ${r.status}`);
+          }),
+        });
+      }
+      reloader.syncModuleWatch();
     }
     return await stopped;
   } finally {

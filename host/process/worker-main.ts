@@ -6,12 +6,16 @@
 import { Gateway } from '../gateway.js';
 import { createLogger } from '../observability/logger.js';
 import { runWorker, type WorkerGateway } from './worker.js';
+import { applyWorkerChange } from './worker-changes.js';
 
 const log = createLogger({}, { worker: Number(process.env.SLUICE_WORKER_ID ?? 0), pid: process.pid });
 const code = await runWorker({
   startGateway: (loaded, deps) => Gateway.start(loaded, deps),
   // Gateway is its own AdminView.
   viewOf: (g: WorkerGateway) => (g instanceof Gateway ? g : undefined),
+  applyChange: (g, change) => (g instanceof Gateway
+    ? applyWorkerChange(g, change)
+    : Promise.resolve({ ok: false, status: 500, error: 'this worker cannot apply changes' })),
   log,
 });
 process.exit(code);

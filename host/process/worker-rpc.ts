@@ -3,7 +3,7 @@
  * the same id, and a query that is not answered in time (the worker is stuck, or died between
  * send and answer) rejects instead of hanging an admin request.
  */
-import type { FromWorker, ToWorker, WorkerQuery } from './messages.js';
+import type { FromWorker, ToWorker, WorkerChange, WorkerQuery } from './messages.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -27,16 +27,25 @@ export class WorkerRpc {
 
   /** Asks the worker; resolves with its answer, rejects on its error, a timeout or a closed channel. */
   query(query: WorkerQuery): Promise<unknown> {
+    return this.call((id) => ({ sluice: 'query', id, query }), `"${query}"`, this.timeoutMs);
+  }
+
+  /** Asks the worker to apply a hot change (a reload may take longer than a query: its own timeout). */
+  change(change: WorkerChange, timeoutMs: number): Promise<unknown> {
+    return this.call((id) => ({ sluice: 'change', id, change }), `the ${change.kind} change`, timeoutMs);
+  }
+
+  private call(message: (id: number) => ToWorker, what: string, timeoutMs: number): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`worker did not answer "${query}" within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new Error(`worker did not answer ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       let sent = false;
       try {
-        sent = this.send({ sluice: 'query', id, query });
+        sent = this.send(message(id));
       } catch {
         // the channel closed under us (ERR_IPC_CHANNEL_CLOSED): handled as not sent
       }

@@ -80,8 +80,12 @@ export class WorkerSlot {
   private readonly stopped: { promise: Promise<void>; resolve: () => void };
   private readonly log: Logger;
 
+  /** The config a new process of this slot gets (the last one applied by a reload). */
+  private config: unknown;
+
   constructor(private readonly opts: SlotOptions) {
     this.id = opts.id;
+    this.config = opts.config;
     this.log = opts.log.child({ worker: opts.id });
     this.backoff = new RestartBackoff(opts.backoff);
     let resolve!: () => void;
@@ -126,6 +130,11 @@ export class WorkerSlot {
     // Not greeted yet: the stop goes out with the hello answer instead of the config.
     else if (this.greeted) this.send(this.worker, { sluice: 'stop', drainTimeoutMs });
     return this.stopped.promise;
+  }
+
+  /** The config a restarted process runs from now on (after a reload, in its IPC form). */
+  setConfig(config: unknown): void {
+    this.config = config;
   }
 
   /** SIGKILLs the current process (hard stop, or a worker that stopped answering). */
@@ -174,7 +183,7 @@ export class WorkerSlot {
         clearTimeout(this.helloTimer);
         this.greeted = true;
         if (this.state === 'stopping') this.send(worker, { sluice: 'stop', drainTimeoutMs: this.drainTimeoutMs });
-        else this.send(worker, { sluice: 'config', loaded: this.opts.config });
+        else this.send(worker, { sluice: 'config', loaded: this.config });
         this.startHeartbeat(worker);
         return;
       case 'pong':

@@ -11,7 +11,9 @@ import { Registry } from 'prom-client';
 import type { AdminView } from '../admin/contract.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../observability/contract.js';
-import { isToWorker, toWireError, type BoundListener, type FromWorker, type ToWorker, type WorkerQuery } from './messages.js';
+import {
+  isToWorker, toWireError, type BoundListener, type ChangeOutcome, type FromWorker, type ToWorker, type WorkerChange, type WorkerQuery,
+} from './messages.js';
 import { installTestHooks } from './test-hooks.js';
 import { loadedConfigFromWire } from './worker-config.js';
 
@@ -39,6 +41,8 @@ export interface WorkerOptions {
   channel?: WorkerChannel;
   /** Default: process.env (for SLUICE_TEST_HOOKS). */
   env?: NodeJS.ProcessEnv;
+  /** Applies a hot change from the primary (config reload, filter module change). */
+  applyChange?: (gateway: WorkerGateway, change: WorkerChange) => Promise<ChangeOutcome>;
 }
 
 const EXIT_OK = 0;
@@ -167,6 +171,14 @@ export function runWorker(opts: WorkerOptions): Promise<number> {
         case 'stop':
           stop(m.drainTimeoutMs, 'supervisor');
           return;
+        case 'change': {
+          const g = gateway;
+          const outcome: Promise<ChangeOutcome> = g === undefined || stopping || opts.applyChange === undefined
+            ? Promise.resolve({ ok: false, status: 503, error: 'this worker is not serving' })
+            : opts.applyChange(g, m.change);
+          void outcome.then((value) => send({ sluice: 'answer', id: m.id, ok: true, value }));
+          return;
+        }
       }
     };
 

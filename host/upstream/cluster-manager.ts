@@ -31,6 +31,8 @@ export interface ClusterManagerDeps {
    * manager leaves them open until the other one is closed too.
    */
   previous?: ClusterManager;
+  /** Folder relative TLS file paths (clusters[].tls.*_file) are read from. Default process.cwd(). */
+  baseDir?: string;
 }
 
 /** A cluster with the config it was built from, to tell on reload whether it changed. */
@@ -87,7 +89,7 @@ export async function createClusterManager(configs: readonly ClusterConfig[], de
     if (typeof c.name !== 'string' || c.name.length === 0) throw new ClusterConfigError(`${path}.name: required`);
     if (names.has(c.name)) throw new ClusterConfigError(`${path}.name: duplicate cluster "${c.name}"`);
     names.add(c.name);
-    return clusterSettings(c, path);
+    return clusterSettings(c, path, deps.baseDir);
   });
   const clusterDeps: ClusterDeps = {
     log: deps.log,

@@ -6,6 +6,7 @@ import type { ClusterConfig, LbPolicy } from '../config/types.js';
 import { parseDuration } from '../config/duration.js';
 import { parseAddress, type ParsedAddress } from './address.js';
 import type { PoolSettings } from './endpoint.js';
+import { resolveUpstreamTls } from './upstream-tls.js';
 
 /** Every lb_policy Sluice implements. */
 export const LB_POLICIES: readonly LbPolicy[] = ['round_robin', 'least_request', 'random', 'ring_hash', 'maglev'];
@@ -27,6 +28,8 @@ export interface ClusterSettings {
   ringMinSize: number;
   ringMaxSize: number;
   maglevTableSize: number;
+  /** Idle time of a WebSocket tunnel through this cluster, ms. */
+  websocketIdleMs: number;
 }
 
 /** Envoy's defaults. */
@@ -60,8 +63,11 @@ function positiveInt(path: string, v: number | undefined, fallback: number): num
   return v;
 }
 
-/** Validates and defaults one cluster; `path` is its config path, e.g. "clusters[2]". */
-export function clusterSettings(c: ClusterConfig, path: string): ClusterSettings {
+/**
+ * Validates and defaults one cluster; `path` is its config path, e.g. "clusters[2]". `baseDir`
+ * resolves relative TLS file paths (the config file's folder).
+ */
+export function clusterSettings(c: ClusterConfig, path: string, baseDir: string = process.cwd()): ClusterSettings {
   const lbPolicy = c.lb_policy ?? 'round_robin';
   if (!LB_POLICIES.includes(lbPolicy)) {
     throw new ClusterConfigError(`${path}.lb_policy: unknown policy "${String(lbPolicy)}" (one of ${LB_POLICIES.join(', ')})`);
@@ -85,6 +91,8 @@ export function clusterSettings(c: ClusterConfig, path: string): ClusterSettings
   if (protocol !== 'http1' && protocol !== 'http2') {
     throw new ClusterConfigError(`${path}.protocol: must be http1 or http2`);
   }
+  const tls = c.tls === undefined ? undefined : resolveUpstreamTls(c.tls, protocol === 'http2', baseDir);
+  if (typeof tls === 'string') throw new ClusterConfigError(`${path}.tls.${tls}`);
   return {
     name: c.name,
     lbPolicy,
@@ -93,8 +101,11 @@ export function clusterSettings(c: ClusterConfig, path: string): ClusterSettings
       connections: positiveInt(`${path}.max_connections_per_endpoint`, c.max_connections_per_endpoint, 128),
       connectTimeoutMs: duration(`${path}.connect_timeout`, c.connect_timeout, 5000, false),
       keepAliveTimeoutMs: duration(`${path}.keep_alive_timeout`, c.keep_alive_timeout, 4000, false),
-      allowH2: protocol === 'http2',
+      allowH2: protocol === 'http2' || (tls?.offerH2 ?? false),
+      tls,
+      h2Only: protocol === 'http2',
     },
+    websocketIdleMs: duration(`${path}.websocket_idle_timeout`, c.websocket_idle_timeout, 3_600_000, false),
     dnsRefreshMs: duration(`${path}.dns_refresh_rate`, c.dns_refresh_rate, 5000, false),
     ringMinSize,
     ringMaxSize,

@@ -32,6 +32,7 @@ export interface ClusterDeps {
 export class UpstreamCluster implements Cluster {
   readonly name: string;
   readonly connectTimeoutMs: number;
+  readonly websocketIdleMs: number;
   private readonly settings: ClusterSettings;
   private readonly lbSettings: LbSettings;
   private readonly makeBalancer: LoadBalancerFactory;
@@ -54,6 +55,7 @@ export class UpstreamCluster implements Cluster {
   constructor(settings: ClusterSettings, makeBalancer: LoadBalancerFactory, deps: ClusterDeps) {
     this.name = settings.name;
     this.connectTimeoutMs = settings.pool.connectTimeoutMs;
+    this.websocketIdleMs = settings.websocketIdleMs;
     this.settings = settings;
     this.makeBalancer = makeBalancer;
     this.deps = deps;

@@ -20,11 +20,15 @@ export interface Endpoint {
   /** Requests in flight (maintained by the proxy through onRequestStart/onRequestEnd). */
   activeRequests: number;
   health: EndpointHealth;
+  /** TLS connect options when the cluster has `tls` (raw tunnels such as WebSocket use them). */
+  readonly tlsOptions?: import('node:tls').ConnectionOptions | undefined;
 }
 
 export interface Cluster {
   readonly name: string;
   readonly connectTimeoutMs: number;
+  /** Idle time of a WebSocket tunnel to this cluster, ms (websocket_idle_timeout, default 1h). */
+  readonly websocketIdleMs?: number;
   /**
    * Picks an endpoint. `hash` comes from the route's hash_policy (ring_hash / maglev); other
    * policies ignore it. `exclude` lets a retry avoid the endpoint that just failed when another

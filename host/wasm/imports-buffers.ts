@@ -13,6 +13,8 @@ function readable(env: HostEnv, type: number): Buffer | undefined | null {
   switch (type) {
     case BufferType.RequestBody:
     case BufferType.ResponseBody:
+    case BufferType.DownstreamData:
+    case BufferType.UpstreamData:
       return writable(env, type)?.buf;
     case BufferType.HttpCallResponseBody:
       return env.callResponse?.body;
@@ -21,7 +23,7 @@ function readable(env: HostEnv, type: number): Buffer | undefined | null {
     case BufferType.PluginConfiguration:
       return env.callback === 'proxy_on_configure' ? env.plugin.configuration : undefined;
     default:
-      return undefined; // TCP data, gRPC messages, foreign-function call data: never present here
+      return undefined; // gRPC messages, foreign-function call data: never present here
   }
 }
 
@@ -48,7 +50,7 @@ export function bufferImports(env: HostEnv): Record<string, Function> {
     },
     proxy_set_buffer_bytes(type: number, start: number, size: number, ptr: number, len: number): number {
       if (type < 0 || type > BUFFER_TYPE_MAX) return WasmResult.BadArgument;
-      if (type !== BufferType.RequestBody && type !== BufferType.ResponseBody) {
+      if (type > BufferType.UpstreamData) {
         return readable(env, type) === undefined ? WasmResult.NotFound : WasmResult.BadArgument;
       }
       const ref = writable(env, type);

@@ -76,6 +76,26 @@ function responseValue(ctx: StreamContext, name: string, arg: string | undefined
   }
 }
 
+/** connection.* TLS facts (StreamInfo.downstreamTls, filled per connection by the listener). */
+function connectionValue(info: StreamInfo, name: string | undefined): Value {
+  const t = info.downstreamTls;
+  const nonEmpty = (s: string | undefined): Value => (s ? Buffer.from(s) : undefined);
+  switch (name) {
+    case 'mtls': return bool(t?.mtls ?? false);
+    case 'requested_server_name': return str(t?.requestedServerName ?? '');
+    case 'tls_version': return nonEmpty(t?.version);
+    case 'subject_peer_certificate': return nonEmpty(t?.peerSubject);
+    case 'dns_san_peer_certificate': return nonEmpty(t?.peerDnsSans[0]);
+    case 'uri_san_peer_certificate': return nonEmpty(t?.peerUriSans[0]);
+    case 'sha256_peer_certificate_digest': return nonEmpty(t?.peerSha256);
+    case 'peer_certificate': return nonEmpty(t?.peerCertificatePem);
+    case 'subject_local_certificate': return nonEmpty(t?.localSubject);
+    case 'dns_san_local_certificate': return nonEmpty(t?.localDnsSans[0]);
+    case 'uri_san_local_certificate': return nonEmpty(t?.localUriSans[0]);
+    default: return undefined;
+  }
+}
+
 function streamValue(ctx: StreamContext, seg: string[]): Value {
   const info: StreamInfo = ctx.host.info;
   const [top, name, arg] = seg;
@@ -91,9 +111,7 @@ function streamValue(ctx: StreamContext, seg: string[]): Value {
       return name === 'port' ? int(info.downstreamLocalPort) : undefined;
     case 'connection':
       if (name === 'id') return int(info.connectionId);
-      if (name === 'mtls') return bool(false);
-      if (name === 'requested_server_name') return str('');
-      return undefined;
+      return connectionValue(info, name);
     case 'upstream':
       if (name === 'address') return str(info.upstreamHost);
       if (name === 'port') {

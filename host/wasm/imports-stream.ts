@@ -18,7 +18,7 @@ export function streamImports(env: HostEnv): Record<string, Function> {
     if (type < 0 || type > 3) return WasmResult.BadArgument;
     const s = stream(env);
     if (!s) return WasmResult.BadArgument;
-    if (type > StreamType.Response) return WasmResult.Unimplemented;
+    if (type > StreamType.Response && !s.host.network) return WasmResult.Unimplemented;
     return s.host.continueStream(type);
   };
   return {
@@ -30,7 +30,7 @@ export function streamImports(env: HostEnv): Record<string, Function> {
       if (type < 0 || type > 3) return WasmResult.BadArgument;
       const s = stream(env);
       if (!s) return WasmResult.BadArgument;
-      if (type > StreamType.Response) return WasmResult.Unimplemented;
+      if (type > StreamType.Response && !s.host.network) return WasmResult.Unimplemented;
       return s.host.closeStream(type);
     },
     proxy_send_local_response(status: number, dp: number, dn: number, bp: number, bn: number,

@@ -16,7 +16,8 @@ import { inspectModule } from './abi-detect.js';
 import { createForeignFunctions } from './foreign-functions.js';
 import { checkImportSignatures } from './import-signatures.js';
 import type { PluginInfo } from './context.js';
-import { capMemory, instrumentFuel } from './metering.js';
+import { fuelService } from './fuel-service.js';
+import { capMemory } from './metering.js';
 import { FilterMetrics } from './metrics.js';
 import { systemNowNs, type HostServices } from './services.js';
 import type { SharedStore } from './shared-store.js';
@@ -37,7 +38,7 @@ export async function compileModule(bytes: Uint8Array, memoryLimitBytes = 64 * M
   inspectModule(await WebAssembly.compile(bytes));
   checkImportSignatures(bytes);
   const pages = Math.max(1, Math.floor(memoryLimitBytes / 65536));
-  const rewritten = capMemory(instrumentFuel(bytes), pages);
+  const rewritten = capMemory(await fuelService().instrument(bytes), pages);
   const module = await WebAssembly.compile(rewritten);
   return { module, shape: inspectModule(module), memoryLimitBytes: pages * 65536 };
 }
@@ -55,6 +56,8 @@ export interface PluginDeps {
   shared: SharedStore;
   clusters?: ClusterManager;
   listenerName?: string;
+  /** Told of every VM failure (trap, abort, budget, …) of this plugin: trap counts, canary rollback. */
+  onFailure?: (plugin: WasmPlugin) => void;
 }
 
 /** A filter configuration bound to a compiled module: owns the VM that serves new streams. */
@@ -112,6 +115,7 @@ export class WasmPlugin {
   private onVmFailure(): void {
     // A VM that served for a while resets the backoff: crashes are not looping.
     if (Date.now() - this.bornAt > 60_000) this.backoffMs = RELOAD_BACKOFF_BASE_MS;
+    this.deps.onFailure?.(this);
   }
 
   /**
@@ -141,6 +145,13 @@ export class WasmPlugin {
    */
   withConfiguration(configuration: string | Record<string, unknown>): WasmPlugin {
     return new WasmPlugin(this.compiled, this.info.name, { ...this.cfg, configuration }, this.deps, this.services, this.log);
+  }
+
+  /** Stream contexts alive on the VM serving new streams (admin view; no side effects). */
+  streamContexts(): number {
+    let n = 0;
+    for (const c of this.current.env.contexts.values()) if (c.kind === 'stream') n++;
+    return n;
   }
 
   /** Logs an error about this filter (scoped logger). */

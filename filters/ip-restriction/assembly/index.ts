@@ -4,12 +4,15 @@
  * Rejected requests get 403 (configurable). See README.md for the configuration.
  */
 import {
-  Counter, FilterHeadersStatus, HttpContext, RootContext, clientIp, log, parseJson, registerRoot,
+  Counter, FilterHeadersStatus, FilterStatus, HttpContext, RootContext, TcpContext, clientIp, log, parseJson,
+  registerRoot,
 } from "sdk/assembly";
 import { Cidr, hostPart, parseCidr, parseIp } from "./cidr";
-// Header callbacks only: the host then skips body and trailer delivery for this filter.
+// Header callbacks only (the host then skips body and trailer delivery for this filter), plus the
+// TCP callbacks for the network-filter root.
 export * from "sdk/assembly/exports/core";
 export * from "sdk/assembly/exports/http-headers";
+export * from "sdk/assembly/exports/tcp";
 
 function parseList(list: Array<string>, out: Array<Cidr>, what: string): bool {
   for (let i = 0; i < list.length; i++) {
@@ -76,4 +79,28 @@ class IpRestriction extends HttpContext {
   }
 }
 
+/** The same rules as a network (L4) filter: a denied client's connection is closed at once. */
+class IpNetworkRoot extends IpRoot {
+  newHttpContext(id: u32): HttpContext | null {
+    return null;
+  }
+
+  newTcpContext(id: u32): TcpContext | null {
+    return new IpRestrictionConnection(id, this);
+  }
+}
+
+class IpRestrictionConnection extends TcpContext {
+  onNewConnection(): FilterStatus {
+    const root = this.root as IpNetworkRoot;
+    if (root.permits(clientIp())) return FilterStatus.Continue;
+    root.denied!.increment();
+    this.closeDownstream();
+    return FilterStatus.StopIteration;
+  }
+}
+
 registerRoot("ip-restriction", (id: u32): RootContext => new IpRoot(id));
+registerRoot("ip-restriction-network", (id: u32): RootContext => new IpNetworkRoot(id));
+// Without a root_id the filter is the HTTP one, as before the network root existed.
+registerRoot("", (id: u32): RootContext => new IpRoot(id));

@@ -1,5 +1,5 @@
 /** Schemas for upstream clusters and their endpoints. */
-import type { ClusterConfig, EndpointConfig, LbPolicy } from '../types.js';
+import type { ClusterConfig, ClusterTlsConfig, EndpointConfig, LbPolicy } from '../types.js';
 import { address, duration, enumSchema, nonEmptyString, objectSchema, positiveInt, type Schema } from './common.js';
 
 type RingHash = NonNullable<ClusterConfig['ring_hash']>;
@@ -9,6 +9,19 @@ type Maglev = NonNullable<ClusterConfig['maglev']>;
 export const endpointSchema: Schema = objectSchema<EndpointConfig>()(
   { address, weight: positiveInt },
   ['address'],
+);
+
+/** Upstream TLS of a cluster. */
+export const clusterTlsSchema: Schema = objectSchema<ClusterTlsConfig>()(
+  {
+    sni: nonEmptyString,
+    ca_file: nonEmptyString,
+    verify: { type: 'boolean' },
+    cert_file: nonEmptyString,
+    key_file: nonEmptyString,
+    alpn: { type: 'array', items: { enum: ['h2', 'http/1.1'] }, minItems: 1, uniqueItems: true },
+  },
+  [],
 );
 
 /** One entry of `clusters`. */
@@ -28,6 +41,8 @@ export const clusterSchema: Schema = objectSchema<ClusterConfig>()(
     ),
     // Maglev needs a prime table size; primality is a semantic check.
     maglev: objectSchema<Maglev>()({ table_size: positiveInt }, []),
+    tls: clusterTlsSchema,
+    websocket_idle_timeout: duration,
   },
   ['name', 'endpoints'],
 );

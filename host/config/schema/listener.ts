@@ -1,15 +1,24 @@
-/** Schemas for listeners: limits and the HTTP (stream) filter chain of wasm filters. */
-import type { FailurePolicy, HttpFilterConfig, ListenerConfig, ListenerLimits, WasmFilterConfig } from '../types.js';
+/**
+ * Schemas for listeners: limits, the HTTP (stream) filter chain of wasm filters, and the
+ * connection layer: TLS, network filters, tcp_proxy and SNI / ALPN filter chains.
+ */
+import type {
+  ClientCertificateMode, FailurePolicy, FilterChainConfig, FilterChainMatchConfig, ForwardClientCert, HttpFilterConfig,
+  ListenerConfig, ListenerLimits, NetworkFilterConfig, TcpProxyConfig, TlsCertificateConfig, TlsConfig, TlsVersion,
+  WasmFilterConfig,
+} from '../types.js';
 import { accessLogSchema } from './access-log.js';
 import {
   address,
   count,
   duration,
   enumSchema,
+  exactlyOneOf,
   nonEmptyString,
   objectSchema,
   pluginConfiguration,
   positiveInt,
+  stringList,
   stringMap,
   type Schema,
 } from './common.js';
@@ -49,6 +58,69 @@ export const httpFilterSchema: Schema = objectSchema<HttpFilterConfig>()(
   ['name', 'wasm'],
 );
 
+/** One entry of `network_filters`. */
+export const networkFilterSchema: Schema = objectSchema<NetworkFilterConfig>()(
+  { name: nonEmptyString, wasm: wasmFilterSchema },
+  ['name', 'wasm'],
+);
+
+/** A server name: exact or a leading `*.` wildcard. */
+const serverName: Schema = { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$' };
+
+/** One certificate of `tls.certificates`. */
+export const tlsCertificateSchema: Schema = objectSchema<TlsCertificateConfig>()(
+  { cert_file: nonEmptyString, key_file: nonEmptyString, server_names: { type: 'array', items: serverName } },
+  ['cert_file', 'key_file'],
+);
+
+/** Downstream TLS termination. */
+export const tlsSchema: Schema = objectSchema<TlsConfig>()(
+  {
+    cert_file: nonEmptyString,
+    key_file: nonEmptyString,
+    certificates: { type: 'array', items: tlsCertificateSchema, minItems: 1 },
+    alpn: { ...stringList, minItems: 1 },
+    min_version: enumSchema<TlsVersion>()('TLSv1.2', 'TLSv1.3'),
+    ciphers: nonEmptyString,
+    client_ca_file: nonEmptyString,
+    client_certificate: enumSchema<ClientCertificateMode>()('none', 'optional', 'required'),
+    forward_client_cert: enumSchema<ForwardClientCert>()('sanitize', 'forward_only', 'append_forward', 'sanitize_set'),
+    handshake_timeout: duration,
+  },
+  [],
+);
+
+/** Raw TCP proxying to a cluster. */
+export const tcpProxySchema: Schema = objectSchema<TcpProxyConfig>()(
+  { cluster: nonEmptyString, idle_timeout: duration },
+  ['cluster'],
+);
+
+/** When a filter chain applies. */
+export const filterChainMatchSchema: Schema = objectSchema<FilterChainMatchConfig>()(
+  {
+    server_names: { type: 'array', items: serverName, minItems: 1 },
+    alpn: { ...stringList, minItems: 1 },
+    transport_protocol: enumSchema<'tls' | 'raw_buffer'>()('tls', 'raw_buffer'),
+  },
+  [],
+);
+
+/** One entry of `filter_chains`. */
+export const filterChainSchema: Schema = objectSchema<FilterChainConfig>()(
+  {
+    name: nonEmptyString,
+    match: filterChainMatchSchema,
+    tls: tlsSchema,
+    network_filters: { type: 'array', items: networkFilterSchema },
+    tcp_proxy: tcpProxySchema,
+    route_config: nonEmptyString,
+    http_filters: { type: 'array', items: httpFilterSchema },
+  },
+  [],
+  exactlyOneOf('tcp_proxy', 'route_config'),
+);
+
 /** One entry of `listeners`. */
 export const listenerSchema: Schema = objectSchema<ListenerConfig>()(
   {
@@ -59,6 +131,13 @@ export const listenerSchema: Schema = objectSchema<ListenerConfig>()(
     limits: listenerLimitsSchema,
     access_log: accessLogSchema,
     drain_timeout: duration,
+    tls: tlsSchema,
+    network_filters: { type: 'array', items: networkFilterSchema },
+    tcp_proxy: tcpProxySchema,
+    filter_chains: { type: 'array', items: filterChainSchema, minItems: 1 },
+    inspector_timeout: duration,
   },
-  ['name', 'address', 'route_config'],
+  // route_config is required unless tcp_proxy or filter_chains is set: a semantic check says so
+  // (an anyOf here would report three unhelpful branch errors).
+  ['name', 'address'],
 );

@@ -1,0 +1,148 @@
+/**
+ * Builds a Listener from its config: every filter chain (the listener-level one and
+ * `filter_chains`) with its TLS contexts and terminal (an HTTP chain or tcp_proxy). What needs
+ * I/O beyond reading certificate files (wasm network filters, a chain's own http_filters) is
+ * built by `prepare`, which the listener runs before it binds. The listener-level HTTP chain
+ * serves the snapshot hot reload gives it; a chain with its own route_config derives its
+ * snapshot from that one (same generation, clusters, access log) with its own router and filters.
+ */
+import type { Registry } from 'prom-client';
+import { durationMs } from '../config/duration.js';
+import type { FilterChainConfig, ListenerConfig, RouteConfig } from '../config/types.js';
+import type { HttpFilterChain } from '../filter/contract.js';
+import type { ListenerSnapshot } from '../http/context.js';
+import { connectionTls } from '../http/stream-lifecycle.js';
+import type { NetworkFilterFactory } from '../network/contract.js';
+import type { NetworkMetrics } from '../network/tcp-metrics.js';
+import { TcpProxyFactory } from '../network/tcp-proxy.js';
+import type { Logger } from '../observability/contract.js';
+import { buildRouter } from '../router/build.js';
+import type { Router } from '../router/contract.js';
+import { ServerTls } from '../tls/server-tls.js';
+import type { FilterChain } from './filter-chain.js';
+import { HttpListener } from './http-listener.js';
+import type { ResolvedLimits } from './limits.js';
+import { Listener } from './listener.js';
+
+/** ALPN a TLS-terminating HTTP chain offers unless its `alpn` says otherwise. */
+const HTTP_ALPN = ['h2', 'http/1.1'];
+
+/** What building a listener needs besides its config and snapshot. */
+export interface ListenerEnv {
+  /** Directory relative files (certificates, wasm) resolve against. */
+  baseDir(): string;
+  /** Route config `name` of the config being applied. */
+  routeConfig(name: string): RouteConfig | undefined;
+  registry: Registry;
+  networkMetrics: NetworkMetrics;
+}
+
+/** A chain HTTP terminal whose snapshot derives from the listener's (own router and filters). */
+interface DerivedHttp {
+  http: HttpListener;
+  name: string;
+  /** The route config `router` was built from (a reload that changes it rebuilds the router). */
+  rc: RouteConfig;
+  router: Router;
+  filters: HttpFilterChain | undefined;
+}
+
+/** Builds (does not bind) the listener for `l`; throws `listeners[<name>]...: reason`. */
+export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSnapshot, limits: ResolvedLimits, log: Logger,
+  env: ListenerEnv): Listener {
+  const at = `listeners[${l.name}]`;
+  const closers: (() => void)[] = [];
+  const pending: (() => Promise<void>)[] = [];
+  const derived: DerivedHttp[] = [];
+  const baseDir = env.baseDir();
+  const derive = (d: DerivedHttp, s: ListenerSnapshot): ListenerSnapshot => ({ ...s, router: d.router, filterChain: d.filters });
+
+  const chainOf = (c: FilterChainConfig, name: string, path: string, isDefault: boolean): FilterChain => {
+    let tls: ServerTls | undefined;
+    if (c.tls) {
+      try {
+        tls = new ServerTls(c.tls, baseDir, c.tcp_proxy === undefined ? HTTP_ALPN : undefined, log);
+      } catch (err) {
+        throw new Error(`${path}.tls: ${(err as Error).message}`);
+      }
+      tls.watch();
+      const t = tls;
+      closers.push(() => t.close());
+    }
+    const networkFilters: NetworkFilterFactory[] = [];
+    if ((c.network_filters?.length ?? 0) > 0) {
+      pending.push(async () => {
+        const { buildNetworkFilters } = await import('../wasm/network-build.js');
+        const built = await buildNetworkFilters(c.network_filters!, {
+          baseDir, listenerName: l.name, clusters: snapshot.clusters, log, registry: env.registry,
+        }).catch((err: unknown) => {
+          throw new Error(`${path}.${(err as Error).message}`);
+        });
+        networkFilters.push(...built);
+        closers.push(() => built.forEach((f) => f.close()));
+      });
+    }
+    const hasNetworkFilters = (c.network_filters?.length ?? 0) > 0;
+    const base = { name, match: c.match, tls, networkFilters, hasNetworkFilters, handshakeTimeoutMs: durationMs(c.tls?.handshake_timeout, 10_000) };
+    if (c.tcp_proxy !== undefined) {
+      const cluster = snapshot.clusters.get(c.tcp_proxy.cluster);
+      if (cluster === undefined) throw new Error(`${path}.tcp_proxy.cluster: unknown cluster '${c.tcp_proxy.cluster}'`);
+      return { ...base, http: undefined, tcp: new TcpProxyFactory(cluster, c.tcp_proxy, env.networkMetrics.tcpProxy(l.name, cluster.name)) };
+    }
+    const opts = { scheme: tls ? 'https' as const : 'http' as const, forwardClientCert: c.tls?.forward_client_cert, tlsOf: connectionTls };
+    if (isDefault) return { ...base, http: new HttpListener(l.name, snapshot, limits, log, opts), tcp: undefined };
+    const rc = env.routeConfig(c.route_config!);
+    if (rc === undefined) throw new Error(`${path}.route_config: no route config named "${c.route_config}"`);
+    const d: DerivedHttp = { http: undefined!, name: rc.name, rc, router: buildRouter(rc), filters: undefined };
+    d.http = new HttpListener(l.name, derive(d, snapshot), limits, log, opts);
+    derived.push(d);
+    if ((c.http_filters?.length ?? 0) > 0) {
+      pending.push(async () => {
+        const { buildHttpFilterChain } = await import('../filter/build.js');
+        d.filters = await buildHttpFilterChain(c.http_filters!, {
+          baseDir, listenerName: l.name, clusters: snapshot.clusters, log, registry: env.registry,
+          bufferLimitBytes: limits.bufferLimitBytes,
+        }).catch((err: unknown) => {
+          throw new Error(`${path}.${(err as Error).message}`);
+        });
+        d.http.snapshot = derive(d, d.http.snapshot);
+        const f = d.filters;
+        closers.push(() => void f.close());
+      });
+    }
+    return { ...base, http: d.http, tcp: undefined };
+  };
+
+  try {
+    const chains = (l.filter_chains ?? []).map((c, k) => chainOf(c, c.name ?? `chain${k}`, `${at}.filter_chains[${k}]`, false));
+    const hasDefault = l.route_config !== undefined || l.tcp_proxy !== undefined;
+    const defaultChain = hasDefault ? chainOf(l, 'default', at, true) : undefined;
+    const tlsFailures = env.networkMetrics.tlsFailure(l.name);
+    return new Listener(l.name, {
+      chains,
+      defaultChain,
+      inspectorTimeoutMs: durationMs(l.inspector_timeout, 10_000),
+      metrics: snapshot.metrics,
+      tlsFailed: () => tlsFailures.inc(),
+      prepare: async () => {
+        for (const p of pending) await p();
+      },
+      deriveSnapshots: (s) => {
+        for (const d of derived) {
+          // A reload swaps snapshots with the applied config's route configs in place: follow
+          // a chain's route config when it changed (it was validated and built once already).
+          const rc = env.routeConfig(d.name);
+          if (rc !== undefined && rc !== d.rc) {
+            d.rc = rc;
+            d.router = buildRouter(rc);
+          }
+          d.http.snapshot = derive(d, s);
+        }
+      },
+      close: () => closers.forEach((c) => c()),
+    }, limits, log, snapshot);
+  } catch (err) {
+    closers.forEach((c) => c());
+    throw err;
+  }
+}

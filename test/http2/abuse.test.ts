@@ -1,0 +1,110 @@
+/**
+ * HTTP/2 abuse: rapid resets (CVE-2023-44487), streams past the concurrency limit, oversized
+ * headers and invalid-frame floods each end in a refused stream or a closed session for the
+ * abuser, while the gateway keeps serving other clients.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { constants } from 'node:http2';
+import { simpleConfig, startUpstream } from '../gateway/harness.js';
+import type { HttpCodecOptions } from '../../host/http/codec.js';
+import { cleartextFront, h2client, h2request } from './h2-harness.js';
+import { FrameType, goawayCode, rawH2 } from './h2-raw.js';
+import { startPipeline } from './pipeline.js';
+
+/** Upstream answers after 300 ms, so streams stay open while the client misbehaves. */
+async function setup(t: import('node:test').TestContext, opts: HttpCodecOptions) {
+  const up = await startUpstream(t, 'slow', (req, res) => {
+    req.resume();
+    setTimeout(() => res.end('slow ok'), 300);
+  });
+  const { ctx } = await startPipeline(t, simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'b' } }], [{ name: 'b', endpoints: [{ address: up.address }] }]));
+  return cleartextFront(t, ctx, opts);
+}
+
+async function stillServes(t: import('node:test').TestContext, port: number): Promise<void> {
+  const r = await h2request(h2client(t, `http://127.0.0.1:${port}`), { ':path': '/ok' });
+  assert.equal(r.headers[':status'], 200);
+}
+
+test('rapid reset: a client resetting streams early gets GOAWAY ENHANCE_YOUR_CALM', async (t) => {
+  const front = await setup(t, { http2: { maxEarlyResets: 20, earlyResetWindowMs: 60_000 } });
+  const c = await rawH2(t, front.port);
+  for (let id = 1; id < 2 * 200; id += 2) {
+    c.get(id);
+    c.rst(id, constants.NGHTTP2_CANCEL);
+  }
+  const goaway = await c.until((f) => f.type === FrameType.GOAWAY);
+  assert.ok(goaway, 'expected a GOAWAY');
+  assert.equal(goawayCode(goaway), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  await c.closed;
+  await stillServes(t, front.port);
+});
+
+test('resets under the threshold are tolerated', async (t) => {
+  const front = await setup(t, { http2: { maxEarlyResets: 20, earlyResetWindowMs: 60_000 } });
+  const c = await rawH2(t, front.port);
+  for (let id = 1; id < 2 * 10; id += 2) {
+    c.get(id);
+    c.rst(id, constants.NGHTTP2_CANCEL);
+  }
+  c.get(101, '/after');
+  const headers = await c.until((f) => f.type === FrameType.HEADERS && f.streamId === 101);
+  assert.ok(headers, 'the session still answers');
+  assert.ok(!c.frames.some((f) => f.type === FrameType.GOAWAY));
+});
+
+test('streams past max_concurrent_streams are refused', async (t) => {
+  const front = await setup(t, { http2: { maxConcurrentStreams: 5 } });
+  const c = await rawH2(t, front.port);
+  // The limit is in force once the client acknowledged the server's SETTINGS (rawH2 does);
+  // a client that still exceeds it gets REFUSED_STREAM or, from nghttp2, a PROTOCOL_ERROR GOAWAY.
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  for (let id = 1; id <= 2 * 8; id += 2) c.get(id);
+  const refused = await c.until(
+    (f) => (f.type === FrameType.RST_STREAM && f.payload.readUInt32BE(0) === constants.NGHTTP2_REFUSED_STREAM) || f.type === FrameType.GOAWAY,
+  );
+  assert.ok(refused, 'expected REFUSED_STREAM or GOAWAY');
+  if (refused.type === FrameType.GOAWAY) assert.notEqual(goawayCode(refused), constants.NGHTTP2_NO_ERROR);
+  await stillServes(t, front.port);
+});
+
+test('headers over max header list size are rejected; the gateway keeps serving', async (t) => {
+  const front = await setup(t, { maxHeaderSize: 8 * 1024 });
+  const s = h2client(t, `http://127.0.0.1:${front.port}`);
+  const outcome = await h2request(s, { ':path': '/', 'x-big': 'a'.repeat(32 * 1024) }).then(
+    (r) => `status ${r.headers[':status']}`,
+    (e: Error) => `error ${(e as { code?: string }).code ?? e.message}`,
+  );
+  assert.ok(outcome.startsWith('error') || outcome === 'status 431', outcome);
+  await stillServes(t, front.port);
+});
+
+test('a flood of invalid frames closes that session', async (t) => {
+  const front = await setup(t, { http2: { maxSessionInvalidFrames: 5 } });
+  const c = await rawH2(t, front.port);
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  // WINDOW_UPDATE with a zero increment on an open stream is a stream-level protocol error.
+  const zero = Buffer.alloc(4);
+  for (let id = 1; id <= 2 * 40; id += 2) {
+    c.send(FrameType.HEADERS, 0x4, id, Buffer.from([0x82, 0x86, 0x84, 0x41, 0x01, 0x61]));
+    c.send(FrameType.WINDOW_UPDATE, 0, id, zero);
+  }
+  await c.closed;
+  await stillServes(t, front.port);
+});
+
+test('a PING flood from a client that does not read its acks closes that session', async (t) => {
+  const front = await setup(t, {});
+  const c = await rawH2(t, front.port);
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  c.socket.pause();
+  const ping = Buffer.alloc(8);
+  const flood = Buffer.concat(Array.from({ length: 20_000 }, () => Buffer.concat([Buffer.from([0, 0, 8, FrameType.PING, 0, 0, 0, 0, 0]), ping])));
+  c.socket.write(flood);
+  // Read again: the session must end (GOAWAY and/or close) rather than queue acks without bound.
+  await new Promise((r) => setTimeout(r, 200));
+  c.socket.resume();
+  await c.closed;
+  await stillServes(t, front.port);
+});
