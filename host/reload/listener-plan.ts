@@ -13,6 +13,7 @@ import type { RunningListener } from '../gateway/bound-listener.js';
 import { resolveLimits, type ResolvedLimits } from '../listener/limits.js';
 import { createAccessLog } from '../observability/access-log.js';
 import type { AccessLog } from '../observability/contract.js';
+import { buildRouter } from '../router/build.js';
 import type { Router } from '../router/contract.js';
 import type { Generation } from './generation.js';
 import type { PreparedModules } from './filter-registry.js';
@@ -81,8 +82,11 @@ function accessLogFor(plane: DataPlane, next: LoadedConfig, l: ListenerConfig, g
 export function planListener(plane: DataPlane, next: LoadedConfig, index: number, routers: ReadonlyMap<string, Router>,
   modules: PreparedModules, gen: Generation, rebind: ReadonlySet<string>, wrapped: Map<string, AccessLog>, built: Built): ListenerPlan {
   const l = next.config.listeners[index]!;
-  const router = l.route_config === undefined ? undefined : routers.get(l.route_config);
-  if (router === undefined) throw new Error(`listeners[${index}].route_config: no route config named "${l.route_config ?? ''}"`);
+  // A listener of tcp_proxy / filter_chains only has no listener-level HTTP chain: its snapshot
+  // gets a router that matches nothing (the schema lets route_config be absent only then).
+  const router = l.route_config === undefined ? buildRouter({ name: `${l.name}/none`, virtual_hosts: [] })
+    : routers.get(l.route_config);
+  if (router === undefined) throw new Error(`listeners[${index}].route_config: no route config named "${l.route_config}"`);
   const limits = resolveLimits(l);
   const old = plane.listeners.get(l.name);
   const chainKey = chainKeyOf(l, limits.bufferLimitBytes, (n) => modules.get(n)?.version);

@@ -128,3 +128,16 @@ test('idle_timeout closes a connection with no bytes either way', async (t) => {
   await once(s, 'close');
   assert.match(await gw.registry.metrics(), /sluice_tcp_proxy_idle_timeouts_total\{listener="l4",cluster="echo"\} 1/);
 });
+
+test('a listener with only tcp_proxy (no route_config) starts and proxies', async (t) => {
+  const echo = await startEcho(t, 'e:');
+  const { port } = await startGateway(t, {
+    listeners: [{ name: 'l4', address: '127.0.0.1:0', tcp_proxy: { cluster: 'echo' } }],
+    clusters: [{ name: 'echo', endpoints: [{ address: echo.address }] }],
+  });
+  const s = connect({ port, host: '127.0.0.1' });
+  t.after(() => s.destroy());
+  s.write('ping');
+  const [d] = (await once(s, 'data')) as [Buffer];
+  assert.equal(d.toString(), 'e:ping');
+});
