@@ -24,7 +24,7 @@ import { ReloadMetrics } from './reload/metrics.js';
 import { ModuleWatcher } from './reload/module-watch.js';
 import { bindError } from './gateway/config-errors.js';
 import { DataPlane } from './gateway/data-plane.js';
-import type { RunningListener } from './gateway/bound-listener.js';
+import type { RunningListener } from './gateway/running-listener.js';
 
 export interface GatewayDeps {
   log: Logger;

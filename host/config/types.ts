@@ -61,6 +61,28 @@ export interface ListenerConfig {
   filter_chains?: FilterChainConfig[];
   /** How long to wait for a TLS ClientHello when chains match on SNI / ALPN. Default 10s. */
   inspector_timeout?: Duration;
+  /** Cleartext protocol: auto (HTTP/1.1, or h2c when the client sends the HTTP/2 preface), http1, http2. Default auto. */
+  codec?: 'auto' | 'http1' | 'http2';
+  /** HTTP/2 downstream limits. */
+  http2?: Http2Settings;
+}
+
+/** HTTP/2 downstream settings and abuse limits (per connection). */
+export interface Http2Settings {
+  /** SETTINGS_MAX_CONCURRENT_STREAMS. Default 100. */
+  max_concurrent_streams?: number;
+  /** SETTINGS_INITIAL_WINDOW_SIZE in bytes. Default 1 MiB. */
+  initial_stream_window_size?: number;
+  /** Connection flow-control window in bytes. Default 4 MiB. */
+  initial_connection_window_size?: number;
+  /** Streams the client may reset early within early_reset_window before GOAWAY (CVE-2023-44487). Default 100. */
+  max_early_resets?: number;
+  /** Default 10s. */
+  early_reset_window?: Duration;
+  /** Invalid frames tolerated per session. Default 100. */
+  max_invalid_frames?: number;
+  /** Refused streams tolerated per session. Default 100. */
+  max_rejected_streams?: number;
 }
 
 /** One filter chain of a listener: optional TLS, network filters, then one terminal. */

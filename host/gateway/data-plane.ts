@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { HttpFilterChain } from '../filter/contract.js';
 import type { ListenerSnapshot } from '../http/context.js';
-import type { RunningListener } from './bound-listener.js';
+import type { RunningListener } from './running-listener.js';
 import type { ResolvedLimits } from '../listener/limits.js';
 import type { GatewayMetrics, Logger } from '../observability/contract.js';
 import { FilterRegistry } from '../reload/filter-registry.js';

@@ -12,7 +12,7 @@ import type { ClusterRoute, Route, RouteRequest } from '../router/contract.js';
 import { applyToHeaderMap, applyToHeaderRecord } from '../router/header-mutations.js';
 import type { HttpListenerContext, ListenerSnapshot } from './context.js';
 import { HeaderMap } from './header-map.js';
-import { failureReply, routeReply, type LocalReply } from './local-reply.js';
+import { endWithHeaders, failureReply, routeReply, type LocalReply } from './local-reply.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
 import { dropHopByHop, finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm } from './request-head.js';
 import { RequestBody } from './request-body.js';
@@ -198,13 +198,15 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     if (this.ctx.draining) res.shouldKeepAlive = false;
     info.responseCode = status;
     try {
+      if (endStream) {
+        endWithHeaders(res, status, headers.toRawWithoutPseudo());
+        return;
+      }
       res.writeHead(status, headers.toRawWithoutPseudo());
     } catch {
       info.responseCodeDetails = 'invalid_response_headers';
       res.destroy();
-      return;
     }
-    if (endStream) res.end();
   }
 
   sendResponseData(chunk: Buffer, endStream: boolean): void {

@@ -45,6 +45,24 @@ export function routeReply(route: Route, req: RouteRequest, scheme: string, info
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Ends `res` with headers only. Over HTTP/2 this is one HEADERS frame carrying END_STREAM (a
+ * writeHead first would send HEADERS, then an empty DATA frame to end the stream): gRPC clients
+ * read a trailers-only reply (grpc-status in that frame) only in the first form.
+ */
+export function endWithHeaders(res: ServerResponse, status: number, flat: readonly string[]): void {
+  res.statusCode = status;
+  const grouped = new Map<string, string[]>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const k = flat[i]!;
+    const list = grouped.get(k);
+    if (list) list.push(flat[i + 1]!);
+    else grouped.set(k, [flat[i + 1]!]);
+  }
+  for (const [k, v] of grouped) res.setHeader(k, v.length === 1 ? v[0]! : v);
+  res.end();
+}
+
 /** Writes a local reply on the no-filter path. */
 export function sendLocalReply(res: ServerResponse, reply: LocalReply, info: StreamInfo, draining: boolean): void {
   if (res.headersSent || res.destroyed) {
@@ -54,6 +72,10 @@ export function sendLocalReply(res: ServerResponse, reply: LocalReply, info: Str
   if (draining) res.shouldKeepAlive = false;
   info.responseCode = reply.status;
   info.bytesSent += reply.body.length;
+  if (reply.body.length === 0) {
+    endWithHeaders(res, reply.status, reply.headers);
+    return;
+  }
   res.writeHead(reply.status, reply.headers);
   res.end(reply.body);
 }

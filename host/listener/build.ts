@@ -89,7 +89,8 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
       if (cluster === undefined) throw new Error(`${path}.tcp_proxy.cluster: unknown cluster '${c.tcp_proxy.cluster}'`);
       return { ...base, http: undefined, tcp: new TcpProxyFactory(cluster, c.tcp_proxy, env.networkMetrics.tcpProxy(l.name, cluster.name)) };
     }
-    const opts = { scheme: tls ? 'https' as const : 'http' as const, forwardClientCert: c.tls?.forward_client_cert, tlsOf: connectionTls };
+    const opts = { scheme: tls ? 'https' as const : 'http' as const, forwardClientCert: c.tls?.forward_client_cert, tlsOf: connectionTls,
+      codecConfig: l };
     if (isDefault) return { ...base, http: new HttpListener(l.name, snapshot, limits, log, opts), tcp: undefined };
     const rc = env.routeConfig(c.route_config!);
     if (rc === undefined) throw new Error(`${path}.route_config: no route config named "${c.route_config}"`);

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { ForwardClientCert } from '../config/types.js';
 import type { Logger } from '../observability/contract.js';
 import { createHttpCodec, type HttpCodec } from '../http/codec.js';
+import { codecOptionsFrom, type ListenerCodecConfig } from '../http/codec-options.js';
 import type { HttpListenerContext, ListenerSnapshot } from '../http/context.js';
 import type { DownstreamTlsInfo } from '../http/stream-info.js';
 import { xfccRequestListener } from './xfcc.js';
@@ -28,6 +29,8 @@ export interface HttpChainOptions {
   forwardClientCert?: ForwardClientCert | undefined;
   /** TLS facts of a request's connection (xfcc). */
   tlsOf?: (socket: unknown) => DownstreamTlsInfo | undefined;
+  /** The listener's `codec` and `http2` keys. */
+  codecConfig?: ListenerCodecConfig;
 }
 
 /** One HTTP chain: the context the connection manager serves requests with, and its codec. */
@@ -49,13 +52,13 @@ export class HttpListener implements HttpListenerContext {
   ) {
     this.snapshot = snapshot;
     this.scheme = opts.scheme;
-    this.codec = createHttpCodec(this, {
+    this.codec = createHttpCodec(this, codecOptionsFrom(opts.codecConfig ?? {}, {
       maxHeaderSize: limits.maxHeaderSize,
       headersTimeoutMs: limits.headersTimeoutMs,
       requestTimeoutMs: limits.requestTimeoutMs,
       idleTimeoutMs: limits.idleTimeoutMs,
       checkIntervalMs: limits.checkIntervalMs,
-    });
+    }));
     if (opts.forwardClientCert && opts.tlsOf) {
       // Only chains that forward client certificates pay for a per-request step, run before
       // the connection manager sees the request.

@@ -85,7 +85,7 @@ export async function applyConfig(plane: DataPlane, next: LoadedConfig): Promise
   try {
     const routers = buildRouters(next);
     try {
-      clusters = await createClusterManager(next.config.clusters ?? [], { log: plane.deps.log, previous: plane.clusters });
+      clusters = await createClusterManager(next.config.clusters ?? [], { log: plane.deps.log, previous: plane.clusters, baseDir: next.baseDir });
     } catch (err) {
       throw asConfigLoadError(err, 'clusters');
     }

@@ -9,7 +9,7 @@ import type { ListenerConfig } from '../config/types.js';
 import type { HttpFilterChain } from '../filter/contract.js';
 import type { DataPlane, ListenerEntry } from '../gateway/data-plane.js';
 import type { ListenerSnapshot } from '../http/context.js';
-import type { RunningListener } from '../gateway/bound-listener.js';
+import type { RunningListener } from '../gateway/running-listener.js';
 import { resolveLimits, type ResolvedLimits } from '../listener/limits.js';
 import { createAccessLog } from '../observability/access-log.js';
 import type { AccessLog } from '../observability/contract.js';

@@ -191,3 +191,29 @@ test('a client that does not read holds the upstream back (flow control end to e
   assert.ok(sent < 48 * 1024 * 1024, `upstream wrote ${sent} bytes to a client that reads nothing`);
   req.close();
 });
+
+test('an upstream that does not read holds the client back (request flow control)', async (t) => {
+  let upstreamStream: import('node:http2').ServerHttp2Stream | undefined;
+  const up = await h2Upstream(t, (stream) => {
+    upstreamStream = stream;
+    stream.pause();
+  });
+  const { ctx: gw } = await startPipeline(t, cfg(up.address));
+  const front = await cleartextFront(t, gw);
+  const s = h2client(t, `http://127.0.0.1:${front.port}`);
+  const req = s.request({ ':method': 'POST', ':path': '/upload' });
+  req.on('error', () => {});
+  const chunk = Buffer.alloc(64 * 1024);
+  let written = 0;
+  // Write until the client's stream reports backpressure that does not clear.
+  while (written < 256 * 1024 * 1024) {
+    written += chunk.length;
+    if (!req.write(chunk)) {
+      const drained = await Promise.race([once(req, 'drain').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 500))]);
+      if (!drained) break;
+    }
+  }
+  assert.ok(written < 64 * 1024 * 1024, `client wrote ${written} bytes to an upstream that reads nothing`);
+  assert.ok(upstreamStream !== undefined);
+  req.close();
+});

@@ -3,7 +3,7 @@
  * connection layer: TLS, network filters, tcp_proxy and SNI / ALPN filter chains.
  */
 import type {
-  ClientCertificateMode, FailurePolicy, FilterChainConfig, FilterChainMatchConfig, ForwardClientCert, HttpFilterConfig,
+  ClientCertificateMode, FailurePolicy, FilterChainConfig, FilterChainMatchConfig, ForwardClientCert, Http2Settings, HttpFilterConfig,
   ListenerConfig, ListenerLimits, NetworkFilterConfig, TcpProxyConfig, TlsCertificateConfig, TlsConfig, TlsVersion,
   WasmFilterConfig,
 } from '../types.js';
@@ -121,6 +121,20 @@ export const filterChainSchema: Schema = objectSchema<FilterChainConfig>()(
   exactlyOneOf('tcp_proxy', 'route_config'),
 );
 
+/** HTTP/2 downstream settings and abuse limits. */
+const http2Schema: Schema = objectSchema<Http2Settings>()(
+  {
+    max_concurrent_streams: positiveInt,
+    initial_stream_window_size: { type: 'integer', minimum: 65535, maximum: 2147483647 },
+    initial_connection_window_size: { type: 'integer', minimum: 65535, maximum: 2147483647 },
+    max_early_resets: positiveInt,
+    early_reset_window: duration,
+    max_invalid_frames: count,
+    max_rejected_streams: count,
+  },
+  [],
+);
+
 /** One entry of `listeners`. */
 export const listenerSchema: Schema = objectSchema<ListenerConfig>()(
   {
@@ -136,6 +150,8 @@ export const listenerSchema: Schema = objectSchema<ListenerConfig>()(
     tcp_proxy: tcpProxySchema,
     filter_chains: { type: 'array', items: filterChainSchema, minItems: 1 },
     inspector_timeout: duration,
+    codec: { type: 'string', enum: ['auto', 'http1', 'http2'] },
+    http2: http2Schema,
   },
   // route_config is required unless tcp_proxy or filter_chains is set: a semantic check says so
   // (an anyOf here would report three unhelpful branch errors).
