@@ -4,17 +4,15 @@
  * and compiled once; each filter gets its VM, root context, vm_start and configure. Any failure
  * throws `http_filters[<i>] (<name>): <reason>`.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { HttpFilterConfig } from '../config/types.js';
 import type { StreamInfo } from '../http/stream-info.js';
 import type { Logger } from '../observability/contract.js';
 import type { Route } from '../router/contract.js';
 import type { ClusterManager } from '../upstream/contract.js';
-import { compileModule, WasmPlugin } from '../wasm/plugin.js';
+import { loadPlugins } from '../wasm/load-plugins.js';
+import { WasmPlugin } from '../wasm/plugin.js';
 import { SharedStore } from '../wasm/shared-store.js';
-import type { CompiledModule } from '../wasm/vm.js';
 import type { FilterStream, FilterStreamSink, HttpFilterChain } from './contract.js';
 import { FilterManager, type FilterCallbacks, type StreamFilter } from './filter-manager.js';
 import { WasmFilterFactory } from './wasm-filter.js';
@@ -120,31 +118,6 @@ const PASS_THROUGH: StreamFilter = {
  * shutting down what had started.
  */
 export async function buildHttpFilterChain(filters: readonly HttpFilterConfig[], deps: BuildDeps): Promise<HttpFilterChain> {
-  const compiled = new Map<string, Promise<CompiledModule>>();
-  const shared = deps.shared ?? new SharedStore();
-  const plugins: WasmPlugin[] = [];
-  try {
-    for (let i = 0; i < filters.length; i++) {
-      const cfg = filters[i]!;
-      try {
-        const file = resolve(deps.baseDir, cfg.wasm.file);
-        const limit = (cfg.wasm.memory_limit_mb ?? 64) * 1024 * 1024;
-        const key = `${file}\0${limit}`;
-        let mod = compiled.get(key);
-        if (!mod) {
-          mod = readFile(file).then((bytes) => compileModule(bytes, limit));
-          compiled.set(key, mod);
-        }
-        plugins.push(WasmPlugin.load(await mod, cfg.name, cfg.wasm, {
-          log: deps.log, registry: deps.registry, shared, clusters: deps.clusters, listenerName: deps.listenerName,
-        }));
-      } catch (err) {
-        throw new Error(`http_filters[${i}] (${cfg.name}): ${(err as Error).message}`);
-      }
-    }
-  } catch (err) {
-    for (const p of plugins) p.close();
-    throw err;
-  }
+  const plugins = await loadPlugins(filters, 'http_filters', { ...deps, shared: deps.shared ?? new SharedStore() });
   return new WasmFilterChain(plugins, deps.bufferLimitBytes);
 }
