@@ -16,6 +16,7 @@ import { Pool } from 'undici';
 import { parseConfigText } from '../host/config/load.js';
 import { Gateway } from '../host/gateway.js';
 import { createLogger } from '../host/observability/logger.js';
+import { readLeb, writeLeb } from '../host/wasm/metering.js';
 
 const SWAPS = Math.max(1, Math.min(Number(process.argv[2] ?? 7), 50));
 const CLIENTS = 8;
@@ -24,26 +25,9 @@ const VERSION_MARK = Buffer.from('@@VER@@', 'utf16le');
 
 // ---- wasm binary editing: a version patch and a padding data segment ----
 
-function readLeb(b: Buffer, at: number): [number, number] {
-  let v = 0;
-  let shift = 0;
-  let i = at;
-  for (;;) {
-    const byte = b[i++]!;
-    v += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return [v, i];
-  }
-}
-
 function leb(v: number): Buffer {
   const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
+  writeLeb(out, v);
   return Buffer.from(out);
 }
 

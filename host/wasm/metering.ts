@@ -29,7 +29,8 @@ export function fuelFor(ms: number): number {
   return Math.max(1, Math.min(MAX_FUEL, Math.round(ms * FUEL_PER_MS)));
 }
 
-function readLeb(b: Uint8Array, pos: number): [value: number, next: number] {
+/** Unsigned LEB128 at `pos`: the value and the position after it. */
+export function readLeb(b: Uint8Array, pos: number): [value: number, next: number] {
   let result = 0;
   let shift = 0;
   for (;;) {
@@ -40,7 +41,8 @@ function readLeb(b: Uint8Array, pos: number): [value: number, next: number] {
   }
 }
 
-function writeLeb(out: number[], v: number): void {
+/** Appends `v` as unsigned LEB128. */
+export function writeLeb(out: number[], v: number): void {
   do {
     let byte = v % 128;
     v = Math.floor(v / 128);
