@@ -6,9 +6,10 @@
  * config file and the filter module files are watched here, in the primary, and SIGHUP too.
  * A worker restarted later gets the last applied config.
  */
-import { readFile, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFile } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AdminResponse, AdminRoute } from '../admin/contract.js';
+import { pollFile } from '../reload/file-poll.js';
 import { jsonResponse } from '../admin/endpoints.js';
 import { ConfigLoadError } from '../config/errors.js';
 import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js';
@@ -135,8 +136,7 @@ export class SupervisorReloader {
     const stops: (() => void)[] = [];
     for (const [file, names] of byFile) {
       let lastSha: string | undefined;
-      const onChange = (cur: Stats, prev: Stats): void => {
-        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+      const onChange = (): void => {
         readFile(file, (err, bytes) => {
           if (err) return;
           const sha = sha256(bytes);
@@ -148,8 +148,7 @@ export class SupervisorReloader {
           }
         });
       };
-      watchFile(file, { interval: intervalMs, persistent: false }, onChange);
-      stops.push(() => unwatchFile(file, onChange));
+      stops.push(pollFile(file, intervalMs, onChange));
     }
     this.unwatchModules = () => stops.forEach((s) => s());
   }

@@ -4,7 +4,7 @@
  * arrives while one runs queues exactly one more (the file is read when it starts, so the
  * latest content wins). Failures are the reload function's to log.
  */
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { pollFile } from './file-poll.js';
 import type { Logger } from '../observability/contract.js';
 
 export interface ConfigTriggerOptions {
@@ -39,16 +39,11 @@ export function watchConfigFile(opts: ConfigTriggerOptions): () => void {
         }
       });
   };
-  const onChange = (cur: Stats, prev: Stats): void => {
-    if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-    if (cur.nlink === 0) return; // removed (mid-replace): the next change brings it back
-    run('file changed');
-  };
-  watchFile(opts.file, { interval: opts.intervalMs ?? 500, persistent: false }, onChange);
+  const stopPoll = pollFile(opts.file, opts.intervalMs ?? 500, () => run('file changed'));
   const onHup = (): void => run('SIGHUP');
   if (opts.sighup !== false) process.on('SIGHUP', onHup);
   return () => {
-    unwatchFile(opts.file, onChange);
+    stopPoll();
     process.off('SIGHUP', onHup);
   };
 }

@@ -4,18 +4,19 @@
  * upload (compile, start and configure on new VMs, swap); a refused module is logged and
  * counted there, and the same bad bytes are not retried until the file changes again.
  *
- * Polling (fs.watchFile) rather than fs.watch: build tools replace files by rename, which an
- * inotify watch on the old inode never sees.
+ * A file is also checked once when watching starts: it may have changed between the config load
+ * that read it and the first poll.
  */
-import { readFile, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFile } from 'node:fs';
 import type { Logger } from '../observability/contract.js';
 import type { FilterRegistry } from './filter-registry.js';
 import type { FilterRollout } from './filter-rollout.js';
+import { pollFile } from './file-poll.js';
 import { sha256 } from './module-version.js';
 
 export class ModuleWatcher {
-  /** file → the listener of watchFile and the last sha256 handled for it. */
-  private readonly watched = new Map<string, { listener: (cur: Stats, prev: Stats) => void; lastSha: string | undefined }>();
+  /** file → the function that stops its poll and the last sha256 handled for it. */
+  private readonly watched = new Map<string, { stop: () => void; lastSha: string | undefined }>();
 
   constructor(private readonly filters: FilterRegistry, private readonly rollout: FilterRollout, private readonly log: Logger,
     private readonly intervalMs: number) {}
@@ -25,17 +26,13 @@ export class ModuleWatcher {
     const want = new Set([...this.filters.slots.values()].map((s) => s.file));
     for (const [file, w] of this.watched) {
       if (want.has(file)) continue;
-      unwatchFile(file, w.listener);
+      w.stop();
       this.watched.delete(file);
     }
     for (const file of want) {
       if (this.watched.has(file)) continue;
-      const listener = (cur: Stats, prev: Stats): void => {
-        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-        this.changed(file);
-      };
-      this.watched.set(file, { listener, lastSha: undefined });
-      watchFile(file, { interval: this.intervalMs, persistent: false }, listener);
+      this.watched.set(file, { stop: pollFile(file, this.intervalMs, () => this.changed(file)), lastSha: undefined });
+      this.changed(file);
     }
   }
 
@@ -58,7 +55,7 @@ export class ModuleWatcher {
   }
 
   close(): void {
-    for (const [file, w] of this.watched) unwatchFile(file, w.listener);
+    for (const w of this.watched.values()) w.stop();
     this.watched.clear();
   }
 }
