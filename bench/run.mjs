@@ -15,7 +15,7 @@ import { clockTicks, procAvailable } from './measure/proc.mjs';
 import { ProcessTracker } from './procs/tracker.mjs';
 import { writeResults, stamp } from './report/write.mjs';
 import { runTarget } from './runner/run-target.mjs';
-import { buildPlan, estimateSeconds } from './scenarios/plan.mjs';
+import { boundSeconds, buildPlan, estimateSeconds } from './scenarios/plan.mjs';
 import { describeEnvironment, loadAverage } from './setup/environment.mjs';
 import { ensureTools } from './setup/tools.mjs';
 import { startUpstream } from './upstream/upstream.mjs';
@@ -45,8 +45,12 @@ async function main() {
   }
   if (opts['dry-run']) {
     const plan = buildPlan(opts);
-    for (const g of plan) console.log(`${g.target.id.padEnd(20)} ${g.protocol}  bodies ${g.bodies.join(', ')}`);
-    console.log(`${plan.length} groups, about ${Math.round(estimateSeconds(plan, opts) / 60)} min when every target runs`);
+    for (const g of plan) {
+      console.log(`${g.target.id.padEnd(20)} ${g.protocol}  bodies ${g.bodies.join(', ')}${g.soakMinutes ? `  + RSS soak ${g.soakMinutes} min` : ''}`);
+    }
+    const estimate = estimateSeconds(plan, opts);
+    const bound = boundSeconds(plan, opts);
+    console.log(`${plan.length} groups, about ${Math.round(estimate / 60)} min when every target runs (hard bound ${Math.round(bound / 60)} min)`);
     return;
   }
   const started = new Date();
@@ -67,10 +71,11 @@ async function main() {
     meta: {
       date: `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       stamp: stamp(started), quick: opts.quick, runs: opts.runs, durationS: opts.duration, warmupS: opts.warmup,
-      bodies: opts.bodies, idleConns: opts['idle-conns'], notes: [], options: opts,
+      bodies: opts.bodies, idleConns: opts['idle-conns'], halfRate: opts['half-rate'], soakMinutes: opts.soak, notes: [], options: opts,
     },
     cases: [],
     idle: [],
+    soak: [],
   };
   const outDir = resolve(root, opts.out);
   let written = false;
@@ -104,13 +109,14 @@ async function main() {
     pinned: ctx.pinning, proxyCpus: ctx.proxyCpus ?? 'any', loadCpus: ctx.loadCpus ?? 'any',
     whyNotPinned: !opts.pin ? '--no-pin' : !ctx.tools.taskset ? 'taskset missing' : 'fewer than 2 cpus',
     h1: `${ctx.tools.wrk && opts.load !== 'autocannon' ? `wrk -t${opts.threads}` : 'autocannon'} -c${opts.connections}, keep-alive`,
+    paced: ctx.tools.wrk ? `wrk -t${opts.threads} -c${opts.connections} with an exponential wait per connection after each response (load/paced.lua), the mean set by a 3 s calibration run` : null,
     h2: ctx.tools.h2load ? `h2load -t1 -c${opts['h2-connections']} -m${opts['h2-streams']} (h2c, prior knowledge)` : 'HTTP/2 not measured (no h2load)',
   };
 
   const plan = buildPlan(opts);
   for (const t of new Set(plan.map((g) => g.target))) if (t.describe) results.meta.notes.push(t.describe(ctx));
   const estimate = estimateSeconds(plan, opts);
-  const boundS = opts['max-minutes'] > 0 ? opts['max-minutes'] * 60 : Math.ceil(estimate * 1.5 + 180);
+  const boundS = boundSeconds(plan, opts);
   ctx.deadline = started.getTime() + boundS * 1000;
   log(`${plan.length} target/protocol groups, estimated ${Math.round(estimate)} s, hard bound ${boundS} s`);
   // The last line of defence: if a step hangs past every inner bound, stop everything.
@@ -127,6 +133,7 @@ async function main() {
       for (const c of r.cases) if (c.status !== 'ok') log(`  ${c.status}: ${c.reason}`);
       results.cases.push(...r.cases);
       if (r.idle) results.idle.push(r.idle);
+      if (r.soak) results.soak.push(r.soak);
     }
   } finally {
     await upstream.handle.stop();

@@ -22,20 +22,23 @@ export const DEFAULTS = {
   'max-minutes': 0,
   'retry-noisy': 0,
   'half-rate': true,
+  soak: 10,
+  'soak-targets': 'sluice,sluice-wasm1',
   'noisy-share': 0.1,
   out: 'bench/results',
   quick: false,
   'dry-run': false,
 };
 
-/** What --quick changes: one 3 s run, 1 s warm-up, 0-byte bodies, HTTP/1.1 only, no half-rate run. */
-export const QUICK = { runs: 1, duration: 3, warmup: 1, bodies: '0', protocols: 'h1', 'idle-conns': 2000, 'half-rate': false };
+/** What --quick changes: one 3 s run, 1 s warm-up, 0-byte bodies, HTTP/1.1 only, no half-rate run, no soak. */
+export const QUICK = { runs: 1, duration: 3, warmup: 1, bodies: '0', protocols: 'h1', 'idle-conns': 2000, 'half-rate': false, soak: 0 };
 
 const BOOLEAN = new Set(['install', 'pin', 'quick', 'half-rate', 'dry-run']);
-const NUMERIC = new Set(['retry-noisy', 'noisy-share', 'runs', 'duration', 'warmup', 'connections', 'threads', 'h2-connections', 'h2-streams', 'idle-conns', 'max-minutes']);
+const NUMERIC = new Set(['retry-noisy', 'noisy-share', 'runs', 'duration', 'warmup', 'connections', 'threads', 'h2-connections', 'h2-streams', 'idle-conns', 'max-minutes', 'soak']);
 
 export const USAGE = `usage: npm run bench -- [flags]
-  --quick              1 run x 3 s, 0 B bodies, HTTP/1.1 only, 2,000 idle conns (~1-2 min)
+  --quick              1 run x 3 s, 0 B bodies, HTTP/1.1 only, 2,000 idle conns, no half-rate
+                       run, no soak (~1-2 min)
   --runs N             runs per case, median reported (3)
   --duration S         seconds per run (10)
   --warmup S           warm-up seconds per target and protocol, not measured (2)
@@ -48,7 +51,9 @@ export const USAGE = `usage: npm run bench -- [flags]
   --idle-conns N       idle keep-alive connections for the KB/conn test, 0 = off (10000)
   --upstream nginx|node   upstream server (nginx, Node fallback when absent)
   --load auto|autocannon  force autocannon for HTTP/1.1 (auto: wrk when installed)
-  --no-half-rate       skip the p99-at-half-the-peak-rate run (autocannon -R); off in --quick
+  --no-half-rate       skip the p99-at-half-the-peak-rate run (paced wrk); off in --quick
+  --soak MINUTES       RSS soak at half the peak rate for each --soak-targets, 0 = off (10; 0 in --quick)
+  --soak-targets LIST  targets that get the soak (sluice,sluice-wasm1)
   --no-install         never apt-get install missing tools
   --no-pin             do not pin with taskset
   --max-minutes M      hard bound on the whole run (default: estimate x 1.5 + 3)
@@ -93,6 +98,7 @@ export function parseOptions(argv, env) {
     protocols: list(opts.protocols),
     only: list(opts.only),
     skip: list(opts.skip),
+    'soak-targets': list(opts['soak-targets']),
   };
 }
 

@@ -1,6 +1,6 @@
 // h2load driver (HTTP/2, h2c prior knowledge): -t1 -c10 -m10 by default. h2load prints only
-// mean/sd request times, so p50/p99 come from its per-request --log-file. It also serves the
-// fixed-rate HTTP/1.1 run (--h1 --rps), which wrk cannot do.
+// mean/sd request times, so p50/p99 come from its per-request --log-file. The fixed-rate
+// HTTP/1.1 run is not done here: h2load's --rps clients fire in lockstep (see load/paced.mjs).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinned } from '../procs/launch.mjs';
@@ -33,15 +33,10 @@ export function percentilesFromLog(text) {
   return { p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
-/**
- * Runs one h2load measurement against 127.0.0.1:port. With `rate`, it runs HTTP/1.1 instead
- * (`--h1`, `connections` clients, one request in flight each) paced to `rate` req/s in total.
- */
-export async function runH2load(ctx, { port, bodyBytes, durationS, h2Connections, h2Streams, rate, connections }) {
+/** Runs one h2load measurement (h2c, prior knowledge) against 127.0.0.1:port. */
+export async function runH2load(ctx, { port, bodyBytes, durationS, h2Connections, h2Streams }) {
   const log = join(ctx.tmpDir, `h2load-${port}.log`);
-  const args = rate
-    ? ['--h1', '-t1', `-c${connections}`, '-m1', `--rps=${(rate / connections).toFixed(2)}`]
-    : ['-t1', `-c${h2Connections}`, `-m${h2Streams}`];
+  const args = ['-t1', `-c${h2Connections}`, `-m${h2Streams}`];
   args.push('-D', String(durationS), `--log-file=${log}`);
   if (bodyBytes > 0) {
     const body = join(ctx.tmpDir, `body-${bodyBytes}.bin`);

@@ -1,5 +1,6 @@
 // wrk driver (HTTP/1.1): `wrk -t1 -c50 -d10s --latency`, POST bodies through a tiny Lua script
 // that only sets the request once at start-up (no per-request Lua, which would slow wrk down).
+// A caller may pass its own script instead (load/paced.mjs: paced load with a think time).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinned } from '../procs/launch.mjs';
@@ -34,20 +35,26 @@ export function parseWrk(out) {
   };
 }
 
-/** Runs one wrk measurement against 127.0.0.1:port. */
-export async function runWrk(ctx, { port, bodyBytes, durationS, connections, threads }) {
+/**
+ * Runs one wrk measurement against 127.0.0.1:port. With `script`, that Lua file is used as is
+ * and `scriptArgs` follow the URL (the script then handles the body itself).
+ */
+export async function runWrk(ctx, { port, bodyBytes, durationS, connections, threads, script, scriptArgs = [] }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationS}s`, '--latency', '--timeout', '5s'];
-  if (bodyBytes > 0) {
-    const script = join(ctx.tmpDir, `wrk-post-${bodyBytes}.lua`);
-    writeFileSync(script, [
+  if (script) {
+    args.push('-s', script);
+  } else if (bodyBytes > 0) {
+    const postScript = join(ctx.tmpDir, `wrk-post-${bodyBytes}.lua`);
+    writeFileSync(postScript, [
       'wrk.method = "POST"',
       `wrk.body = string.rep("x", ${bodyBytes})`,
       'wrk.headers["Content-Type"] = "application/octet-stream"',
       '',
     ].join('\n'));
-    args.push('-s', script);
+    args.push('-s', postScript);
   }
   args.push(`http://127.0.0.1:${port}/`);
+  if (script) args.push('--', ...scriptArgs.map(String));
   const { cmd, args: full } = pinned(ctx, ctx.loadCpus, ctx.tools.wrk, args);
   const r = await runBounded(ctx.tracker, 'wrk', cmd, full, { timeoutMs: (durationS + 20) * 1000 });
   if (r.timedOut) throw new Error(`wrk did not finish within ${durationS + 20} s`);

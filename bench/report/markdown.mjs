@@ -1,7 +1,9 @@
 // The Markdown report: how the run was set up, one table per protocol and body size, the idle
-// connection cost, DESIGN.md's targets for Sluice, and every skipped or failed case with why.
+// connection cost, latency at half the peak rate, the RSS soak, DESIGN.md's targets for Sluice,
+// and every skipped or failed case with why.
 import { basename } from 'node:path';
 import { bodyLabel, fixed, int, protocolLabel } from './format.mjs';
+import { halfRateSection, soakSection } from './paced-sections.mjs';
 import { checkTargets } from './targets.mjs';
 
 function caseTable(cases, idleByTarget, withIdle) {
@@ -42,6 +44,9 @@ export function renderMarkdown(results, files) {
   out.push(`- Layout: ${m.layout.pinned ? `proxy pinned to cpu ${m.layout.proxyCpus}, load generator and upstream to cpu ${m.layout.loadCpus} (taskset)` : `no pinning (${m.layout.whyNotPinned})`}.`);
   out.push(`- Upstream: ${m.upstream === 'nginx' ? 'nginx, 1 worker' : 'Node http server (nginx not available)'}, 11-byte body "hello world", keep-alive.`);
   out.push(`- Load: ${m.layout.h1}; ${m.layout.h2}. Median of ${m.runs} × ${m.durationS} s after a ${m.warmupS} s warm-up per target.`);
+  if (m.halfRate && m.layout.paced) out.push(`- p99 at ½ peak rate: ${m.layout.paced}, then one ${m.durationS} s run.`);
+  const soaked = [...new Set((results.soak ?? []).filter((s) => s.status === 'ok').map((s) => s.label))];
+  if (m.soakMinutes > 0 && soaked.length) out.push(`- RSS soak: ${m.soakMinutes} min at half the peak rate for ${soaked.join(', ')}; RSS every 10 s.`);
   out.push(`- Idle test: ${m.idleConns ? `${m.idleConns.toLocaleString('en-US')} keep-alive connections, one GET each, then idle; RSS delta of the proxy's process tree ÷ connections still open` : 'off'}.`);
   const busy = (m.env.loadAvgAtStart ?? 0) > 0.5 || (m.env.loadAvgAtEnd ?? 0) > 2.5;
   out.push(`- Load average (1 min) at start / end: ${m.env.loadAvgAtStart ?? '—'} / ${m.env.loadAvgAtEnd ?? '—'}${busy ? ' — **the machine was busy with other work: figures are low and noisy; compare ratios within this run only**' : ''}.`);
@@ -71,6 +76,7 @@ export function renderMarkdown(results, files) {
     }
     out.push('');
   }
+  out.push(...halfRateSection(results), ...soakSection(results));
   out.push('## Sluice against DESIGN.md targets (ratios within this run)', '');
   out.push('| target | wanted | measured | |', '|---|---|---|---|');
   for (const t of checkTargets(results)) out.push(`| ${t.what} | ${t.want} | ${t.got} | ${t.pass == null ? '—' : t.pass ? 'met' : 'not met'} |`);

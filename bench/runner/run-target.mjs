@@ -1,22 +1,26 @@
 // Runs one (target, protocol) group: start it, warm it up, measure each body size `runs` times
-// with CPU and RSS sampling, run the idle-connection test, stop it — always stop it.
+// with CPU and RSS sampling, the p99 at half the peak rate, the RSS soak when the plan asks for
+// one, run the idle-connection test, stop it — always stop it.
 import { loadGenerator } from '../load/select.mjs';
-import { runH2load } from '../load/h2load.mjs';
 import { idleConnectionCost } from '../measure/idle-conns.mjs';
 import { TreeSampler } from '../measure/sampler.mjs';
 import { waitQuiet } from '../measure/contention.mjs';
 import { processTree, rssBytes } from '../measure/proc.mjs';
 import { freePort } from '../procs/net.mjs';
 import { outcomeOf } from '../scenarios/outcome.mjs';
+import { latencyAtHalfRate, soakAtHalfRate } from './paced-phases.mjs';
 import { summarize } from './summarize.mjs';
 
 /**
- * @returns {Promise<{cases: object[], idle: object|null}>} one case per body size (status ok,
- *   skipped or failed, with a reason) and the idle-connection result for HTTP/1.1.
+ * @returns {Promise<{cases: object[], idle: object|null, soak: object|null}>} one case per body
+ *   size (status ok, skipped or failed, with a reason), the idle-connection result for HTTP/1.1,
+ *   and the soak result when `soakMinutes` > 0.
  */
-export async function runTarget(ctx, { target, protocol, bodies }, upstream) {
+export async function runTarget(ctx, { target, protocol, bodies, soakMinutes = 0 }, upstream) {
   const base = { target: target.id, label: target.label, protocol, sluice: Boolean(target.sluice) };
-  const all = (status, reason) => ({ cases: bodies.map((b) => ({ ...base, bodyBytes: b, status, reason })), idle: null });
+  const notRun = (status, reason) => (soakMinutes > 0
+    ? { target: target.id, label: target.label, minutes: soakMinutes, bodyBytes: bodies[0], status, reason } : null);
+  const all = (status, reason) => ({ cases: bodies.map((b) => ({ ...base, bodyBytes: b, status, reason })), idle: null, soak: notRun(status, reason) });
 
   const missingTools = target.needs.filter((t) => !ctx.tools[t]);
   if (missingTools.length) return all('skipped', `${missingTools.join(', ')} not installed`);
@@ -40,6 +44,7 @@ export async function runTarget(ctx, { target, protocol, bodies }, upstream) {
     h2Connections: ctx.opts['h2-connections'], h2Streams: ctx.opts['h2-streams'] };
   const cases = [];
   let idle = null;
+  let soak = null;
   try {
     if (ctx.opts.warmup > 0) {
       await gen.run(ctx, { ...loadOpts, bodyBytes: bodies[0], durationS: ctx.opts.warmup }).catch(() => {});
@@ -56,7 +61,7 @@ export async function runTarget(ctx, { target, protocol, bodies }, upstream) {
       }
       const c = await measureBody(ctx, gen, handle, { ...loadOpts, bodyBytes }, base);
       if (c.status === 'ok' && protocol === 'h1' && bodyBytes === bodies[0] && ctx.opts['half-rate']) {
-        c.halfRate = await latencyAtHalfRate(ctx, { ...loadOpts, bodyBytes }, c.rps);
+        c.halfRate = await latencyAtHalfRate(ctx, handle, { ...loadOpts, bodyBytes }, c.rps);
       }
       cases.push(c);
     }
@@ -65,6 +70,13 @@ export async function runTarget(ctx, { target, protocol, bodies }, upstream) {
       if (c.status !== 'ok') continue;
       c.rssAfterMB = rssAfter / 1048576;
       c.peakRssMB = Math.max(c.peakRssMB ?? 0, c.rssAfterMB);
+    }
+    // Before the idle test, whose thousands of connections would move RSS under the soak.
+    if (soakMinutes > 0) {
+      const first = cases.find((c) => c.bodyBytes === bodies[0] && c.status === 'ok');
+      soak = await soakAtHalfRate(ctx, { target, handle, loadOpts: { ...loadOpts, bodyBytes: bodies[0] },
+        peakRps: first?.rps, halfRate: first?.halfRate, minutes: soakMinutes });
+      if (soak.status !== 'ok') ctx.log(`  soak ${soak.status}: ${soak.reason}`);
     }
     if (protocol === 'h1' && ctx.opts['idle-conns'] > 0 && ctx.procOk && Date.now() + ctx.idleTimeoutMs < ctx.deadline) {
       const count = Math.min(ctx.opts['idle-conns'], target.maxIdleConns?.(ctx) ?? Infinity);
@@ -79,25 +91,7 @@ export async function runTarget(ctx, { target, protocol, bodies }, upstream) {
   } finally {
     await handle.stop();
   }
-  return { cases, idle };
-}
-
-/**
- * p99 at half the measured peak rate (DESIGN.md: "p99 under half of the peak rate ≤ 2 ms").
- * wrk cannot hold a rate, and autocannon's -R sends each second's quota in a burst, so h2load
- * --h1 --rps paces it, pinned like wrk. Without h2load the column stays empty.
- */
-async function latencyAtHalfRate(ctx, loadOpts, peakRps) {
-  if (!ctx.tools.h2load || !(peakRps > 0)) return null;
-  if (Date.now() + (ctx.opts.duration + 25) * 1000 > ctx.deadline) return null;
-  try {
-    const r = await runH2load(ctx, { ...loadOpts, rate: peakRps / 2 });
-    ctx.log(`    at half rate (${Math.round(peakRps / 2)} req/s): ${Math.round(r.rps)} req/s, p99 ${r.p99Ms?.toFixed(2)} ms`);
-    return { targetRps: peakRps / 2, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
-  } catch (err) {
-    ctx.log(`    half-rate run failed: ${err.message}`);
-    return null;
-  }
+  return { cases, idle, soak };
 }
 
 async function measureBody(ctx, gen, handle, loadOpts, base) {

@@ -15,12 +15,14 @@ export function allTargets() {
 }
 
 /**
- * The (target, protocol) groups to run, after --only / --skip / --protocols.
- * @returns {{target: object, protocol: string, bodies: number[]}[]}
+ * The (target, protocol) groups to run, after --only / --skip / --protocols. `soakMinutes` is
+ * the RSS soak's length for that group: --soak for the HTTP/1.1 group of a --soak-targets id, else 0.
+ * @returns {{target: object, protocol: string, bodies: number[], soakMinutes: number}[]}
  */
 export function buildPlan(opts) {
   const known = new Set(allTargets().map((t) => t.id));
-  for (const id of [...opts.only, ...opts.skip]) {
+  const soakTargets = opts['soak-targets'] ?? [];
+  for (const id of [...opts.only, ...opts.skip, ...soakTargets]) {
     if (!known.has(id)) throw new Error(`unknown target "${id}" (known: ${[...known].join(', ')})`);
   }
   const groups = [];
@@ -28,7 +30,9 @@ export function buildPlan(opts) {
     if (opts.only.length && !opts.only.includes(target.id)) continue;
     if (opts.skip.includes(target.id)) continue;
     for (const protocol of opts.protocols) {
-      if (target.protocols.includes(protocol)) groups.push({ target, protocol, bodies: opts.bodies });
+      if (!target.protocols.includes(protocol)) continue;
+      const soakMinutes = protocol === 'h1' && opts.soak > 0 && soakTargets.includes(target.id) ? opts.soak : 0;
+      groups.push({ target, protocol, bodies: opts.bodies, soakMinutes });
     }
   }
   return groups;
@@ -40,7 +44,15 @@ export function estimateSeconds(plan, opts) {
   for (const g of plan) {
     total += 3 + opts.warmup + g.bodies.length * opts.runs * (opts.duration + 1);
     if (g.protocol === 'h1' && opts['idle-conns'] > 0) total += 6 + opts['idle-conns'] / 1500;
-    if (g.protocol === 'h1' && opts['half-rate']) total += opts.duration + 1;
+    // The paced run at half the peak rate: a 3 s calibration, then one measured run.
+    if (g.protocol === 'h1' && opts['half-rate']) total += opts.duration + 6;
+    // The soak (its own calibration when the half-rate run did not give one), plus process starts.
+    if (g.soakMinutes > 0) total += g.soakMinutes * 60 + (opts['half-rate'] ? 2 : 6) + Math.ceil(g.soakMinutes * 2);
   }
   return total;
+}
+
+/** The whole run's hard bound in seconds: --max-minutes, else the estimate × 1.5 + 3 min. */
+export function boundSeconds(plan, opts) {
+  return opts['max-minutes'] > 0 ? opts['max-minutes'] * 60 : Math.ceil(estimateSeconds(plan, opts) * 1.5 + 180);
 }

@@ -29,12 +29,14 @@ export const FILTER_ROLES = {
     rootId: '',
     configuration: () => undefined,
   },
+  // dist/test/wasm/bench_body.wasm (test/wasm/bench_body.ts): buffers the whole request body
+  // and reads it once at end of stream, as a validating or signing filter must.
   body: {
     env: 'BENCH_BODY_FILTER',
-    candidates: ['filters/build/body-inspect.wasm', 'filters/build/body-size.wasm'],
-    scan: { dir: 'dist/test/wasm', pattern: /body/i },
+    candidates: ['dist/test/wasm/bench_body.wasm'],
+    scan: { dir: 'dist/test/wasm', pattern: /^bench_body/ },
     rootId: '',
-    configuration: () => ({ read_request_body: true }),
+    configuration: () => undefined,
   },
 };
 

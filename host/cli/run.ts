@@ -118,6 +118,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       log,
       workers,
       reportStartFailure: (err) => reportStartFailure(err, demo),
+      onReady: (listeners, admin) => {
+        if (demo) process.stdout.write(demoBanner(listeners[0]?.port ?? demo.ports.listener, admin?.port ?? demo.ports.admin) + '\n');
+      },
     });
     await demo?.upstream.close();
     return code;

@@ -100,6 +100,9 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
     if (peeked) socket.resume();
   };
 
+  // Connections whose first bytes have not arrived yet: idle, so a drain closes them at once.
+  const sniffing = new Set<Socket>();
+
   return {
     http1,
     http2,
@@ -108,17 +111,27 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
         if (info.alpn === 'h2') return void http2.accept(socket);
         if (info.tls || info.alpn === 'http/1.1' || mode === 'http1') return toHttp1(socket, false);
         if (mode === 'http2') return void http2.accept(socket);
-        sniffPreface(socket, headersTimeoutMs, (isH2) => (isH2 ? http2.accept(socket) : toHttp1(socket, true)));
+        sniffing.add(socket);
+        sniffPreface(socket, headersTimeoutMs, (isH2) => {
+          sniffing.delete(socket);
+          if (isH2) http2.accept(socket);
+          else toHttp1(socket, true);
+        });
+        socket.once('close', () => sniffing.delete(socket));
       } catch (err) {
         ctx.log.error('codec failed to take a connection', { listener: ctx.name, error: String(err) });
         socket.destroy();
       }
     },
     closeIdle() {
+      for (const s of sniffing) s.destroy();
+      sniffing.clear();
       http1.closeIdleConnections();
       http2.drain();
     },
     close() {
+      for (const s of sniffing) s.destroy();
+      sniffing.clear();
       http1.closeAllConnections();
       http1.close();
       http2.destroyAll();
@@ -128,7 +141,9 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
 
 /**
  * Reads until the first bytes either match the whole HTTP/2 preface or stop matching it, then
- * puts them back (unshift) and reports. A peer that sends nothing within `timeoutMs` is closed.
+ * puts them back (unshift) and reports. A peer that sends nothing within `timeoutMs` is closed,
+ * and so is one that half-closes first (the listener allows half-open sockets for tcp_proxy, so
+ * nothing else would end it, and it would hold a drain until the timeout).
  */
 function sniffPreface(socket: Socket, timeoutMs: number, done: (isH2: boolean) => void): void {
   let seen: Buffer = Buffer.alloc(0);
@@ -136,6 +151,7 @@ function sniffPreface(socket: Socket, timeoutMs: number, done: (isH2: boolean) =
   const finish = (isH2: boolean): void => {
     clearTimeout(timer);
     socket.off('data', onData);
+    socket.off('end', onEnd);
     socket.off('close', onClose);
     socket.pause();
     socket.unshift(seen);
@@ -148,7 +164,12 @@ function sniffPreface(socket: Socket, timeoutMs: number, done: (isH2: boolean) =
     if (n === PREFACE.length) finish(true);
   };
   const onClose = (): void => clearTimeout(timer);
+  const onEnd = (): void => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
   socket.on('data', onData);
+  socket.once('end', onEnd);
   socket.once('close', onClose);
   socket.on('error', noop);
 }

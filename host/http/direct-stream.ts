@@ -16,6 +16,7 @@ import { addTo, mutateFlat, trailerRecord } from './response-head.js';
 import { bodyFollows, fillDownstream, finishStream } from './stream-lifecycle.js';
 import { effectiveTimeoutMs, grpcLocalReply } from './grpc.js';
 import { newStreamInfo, type StreamInfo } from './stream-info.js';
+import { writeBodyChunk } from './response-write.js';
 import { FAILURE_REPLIES, type FailureReply } from './upstream-failure.js';
 
 const kStream = Symbol('sluice.stream');
@@ -30,6 +31,8 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
   private route: Route | null = null;
   /** A gRPC request: local replies are trailers-only gRPC replies. */
   private grpc = false;
+  /** No body chunk written yet: the response head still waits in node's ServerResponse. */
+  private headPending = true;
 
   constructor(
     private readonly ctx: HttpListenerContext,
@@ -133,7 +136,8 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
 
   upstreamData(chunk: Buffer): boolean {
     this.info.bytesSent += chunk.length;
-    const ok = this.res.write(chunk);
+    const ok = writeBodyChunk(this.res, chunk, this.headPending, this.req.httpVersionMajor === 2);
+    this.headPending = false;
     if (!ok) this.res.once('drain', onResponseDrain);
     return ok;
   }

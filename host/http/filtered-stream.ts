@@ -22,6 +22,7 @@ import { newStreamInfo, type StreamInfo } from './stream-info.js';
 import { FAILURE_REPLIES, type FailureReply } from './upstream-failure.js';
 import { headerMapRecord, trailerTuples } from './response-head.js';
 import { GrpcReplyHold, isGrpcResponse } from './grpc-reply-hold.js';
+import { writeBodyChunk } from './response-write.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -44,6 +45,8 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
   private upstreamResponse = false;
   /** A filter's local reply to a gRPC request, held until its body (the grpc-message) arrives. */
   private grpcPending: GrpcReplyHold | null = null;
+  /** No body chunk written yet: the response head still waits in node's ServerResponse. */
+  private headPending = true;
   /** Request trailers the filters let through, for an HTTP/2 upstream. */
   private requestTrailers: Record<string, string | string[]> | undefined = undefined;
 
@@ -220,7 +223,10 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     // Writing after end makes node emit 'error' on the response: never let a late call do that.
     if (this.over || res.writableEnded || !res.headersSent) return;
     this.info.bytesSent += chunk.length;
-    if (chunk.length > 0 && !res.write(chunk)) this.downstreamFull = true;
+    if (chunk.length > 0) {
+      if (!writeBodyChunk(res, chunk, this.headPending, this.req.httpVersionMajor === 2)) this.downstreamFull = true;
+      this.headPending = false;
+    }
     if (endStream) res.end();
   }
 

@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { bindError } from '../gateway/config-errors.js';
 import type { Logger } from '../observability/contract.js';
 import type { BoundListener } from './messages.js';
+import { probeListenerAddresses } from './probe-addresses.js';
 import { watchConfigFile } from '../reload/config-watch.js';
 import { supervisorAdminRoutes, supervisorView } from './supervisor-admin.js';
 import { SupervisorReloader } from './supervisor-reload.js';
@@ -39,6 +40,8 @@ export interface SupervisorOptions extends SlotTimings {
    * and `port` of a bind failure. Default: logs it and returns 1.
    */
   reportStartFailure?: (err: unknown) => number;
+  /** Called once every worker serves: the listeners as bound, and the admin address if any. */
+  onReady?: (listeners: readonly BoundListener[], admin: { address: string; port: number } | undefined) => void;
   /**
    * How connections are spread: 'rr' (the primary accepts and hands each connection to the next
    * worker; Node's default on Linux) or 'none' (every worker accepts on the shared socket and the
@@ -88,6 +91,8 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
       return 1;
     });
   const drainMs = drainTimeoutMs(opts.loaded.config);
+  const taken = await probeListenerAddresses(opts.loaded.config);
+  if (taken !== undefined) return reportStartFailure(taken);
   const workerConfig = workerLoadedConfig(opts.loaded);
 
   // Scheduling is frozen by the first setupPrimary/fork, so it is set right before it.
@@ -203,6 +208,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         log.info('listener ready', { listener: l.name, address: hostPort(l.host, l.port), workers: opts.workers });
       }
       if (admin) log.info('admin ready', { address: hostPort(admin.address, admin.port) });
+      opts.onReady?.(firstListeners ?? [], admin);
       const file = opts.configFile;
       if (file !== undefined) {
         unwatchConfig = watchConfigFile({

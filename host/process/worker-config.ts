@@ -6,6 +6,7 @@
  * siblings, not whatever the file holds now (an edited file that was never reloaded, or a broken
  * one, would make the restarted worker differ or crash-loop).
  */
+import { availableParallelism } from 'node:os';
 import type { LoadedConfig } from '../config/load.js';
 import { durationMs } from '../config/duration.js';
 import type { SluiceConfig } from '../config/types.js';
@@ -23,12 +24,13 @@ interface WireLoadedConfig {
 }
 
 /**
- * How many workers `config` asks for. Absent means 1 for now (in-process, no fork); the issue
- * wants one per core by default, which is the lead's call.
+ * How many workers `config` asks for. Absent means one per core (what the machine lets this
+ * process use), as nginx's `worker_processes auto`; 1 runs in-process, without a fork.
  */
-export function configuredWorkers(config: SluiceConfig): number {
+export function configuredWorkers(config: SluiceConfig, cores: number = availableParallelism()): number {
   const n = config.workers;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1) return n;
+  return Math.max(1, Math.min(cores, 256));
 }
 
 /**

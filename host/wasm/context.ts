@@ -9,6 +9,7 @@ import type { StreamInfo } from '../http/stream-info.js';
 import type { Logger } from '../observability/contract.js';
 import type { Route } from '../router/contract.js';
 import type { AbiVersion, StreamType, WasmResult } from './abi.js';
+import type { ContextTable } from './context-table.js';
 import type { GuestMemory } from './memory.js';
 import type { HostServices } from './services.js';
 
@@ -112,7 +113,8 @@ export interface HostEnv {
   /** Gateway log, already scoped to the filter ({ filter: name }). */
   readonly log: Logger;
   readonly services: HostServices;
-  readonly contexts: Map<number, Context>;
+  /** Live contexts by id (not a Map: see context-table.ts). */
+  readonly contexts: ContextTable;
   root: RootContext | undefined;
   /** Context of the callback running now (undefined between callbacks). */
   current: Context | undefined;

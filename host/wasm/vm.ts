@@ -12,6 +12,7 @@ import {
   Restriction, type CallResponse, type Context, type HostEnv, type PluginInfo, type RootContext, type StreamContext,
   type StreamHost, type VmOps,
 } from './context.js';
+import { ContextTable } from './context-table.js';
 import { GuestAbort, GuestExit, RestrictedCallback } from './errors.js';
 import { buildImports } from './imports.js';
 import { GuestMemory } from './memory.js';
@@ -68,7 +69,7 @@ export class WasmVm {
       httpCallDone: (root, token, res) => this.httpCallDone(root, token, res),
     };
     this.env = {
-      mem: new GuestMemory(), abi: compiled.shape.abi, plugin, log, services, contexts: new Map(), root: undefined,
+      mem: new GuestMemory(), abi: compiled.shape.abi, plugin, log, services, contexts: new ContextTable(), root: undefined,
       current: undefined, effective: undefined, restricted: Restriction.Init, callback: 'instantiate',
       callResponse: undefined, status: { code: 0, message: '' }, ops,
     };
@@ -249,8 +250,9 @@ export class WasmVm {
   createStream(host: StreamHost): StreamContext | undefined {
     const root = this.env.root;
     if (this.failed || !root || root.deleted) return undefined;
-    // Ids grow monotonically; after a (theoretical) wrap, live ids are skipped, never reused.
-    while (this.env.contexts.has(this.nextId)) this.nextId++;
+    // Ids grow monotonically; ids whose table slot is taken (a live context, after a
+    // (theoretical) wrap the id itself) are skipped, so a live id is never reused.
+    while (!this.env.contexts.isFree(this.nextId)) this.nextId++;
     const ctx: StreamContext = { kind: 'stream', id: this.nextId++, root, host, deleted: false };
     if (this.nextId > 0xffff_fff0) this.nextId = 2;
     this.env.contexts.set(ctx.id, ctx);

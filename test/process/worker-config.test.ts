@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parseConfigText } from '../../host/config/load.js';
+import { availableParallelism } from 'node:os';
 import { configuredWorkers, drainTimeoutMs, loadedConfigFromWire, workerLoadedConfig } from '../../host/process/worker-config.js';
 
 const TEXT = `workers: 3
@@ -38,7 +39,12 @@ test('the drain bound is the longest listener drain_timeout', () => {
   assert.equal(drainTimeoutMs(load().config), 7000);
 });
 
-test('workers: absent means 1 (in-process)', () => {
+test('workers: as configured; absent means one per core', () => {
   assert.equal(configuredWorkers(load().config), 3);
-  assert.equal(configuredWorkers(load(TEXT.replace('workers: 3\n', '')).config), 1);
+  assert.equal(configuredWorkers(load().config, 8), 3);
+  const absent = load(TEXT.replace('workers: 3\n', '')).config;
+  assert.equal(configuredWorkers(absent, 4), 4);
+  assert.equal(configuredWorkers(absent, 1), 1);
+  assert.equal(configuredWorkers(absent, 1000), 256);
+  assert.equal(configuredWorkers(absent), availableParallelism());
 });
