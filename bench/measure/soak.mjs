@@ -1,8 +1,9 @@
 // RSS over a soak (DESIGN.md: "RSS flat (±10%) over a 10-minute soak at a steady rate"): paced
 // wrk at a fixed rate in back-to-back chunks, while the proxy's process tree's RSS is read every
-// SAMPLE_EVERY_S. The first minute is warm-up; the RSS at its end is the baseline the rest is
-// held to. Between chunks the wait is re-corrected from the median time per request seen so far,
-// so the rate stays near the target even when one run had a stall.
+// SAMPLE_EVERY_S. The first minute is warm-up; the median RSS of the next minute is the baseline
+// each later minute's median is held to (judgeRss). Between chunks the wait is re-corrected from
+// the median time per request seen so far, so the rate stays near the target even when one run
+// had a stall.
 import { correctedDelayMs, perRequestMs, runPaced } from '../load/paced.mjs';
 import { median } from '../runner/summarize.mjs';
 import { processTree, rssBytes } from './proc.mjs';
@@ -12,30 +13,40 @@ import { TreeSampler } from './sampler.mjs';
 export const SAMPLE_EVERY_S = 10;
 /** Length of one wrk run of the soak: short enough to notice a dead target or the deadline. */
 export const CHUNK_S = 30;
-/** The end of the warm-up: the sample taken then is the baseline. */
+/** The end of the warm-up: samples before it are not judged. */
 export const BASELINE_S = 60;
 /** Allowed deviation from the baseline, in percent either way. */
 export const TOLERANCE_PCT = 10;
 
 /**
- * Judges RSS samples [{tS, rssMB}]: baseline = the first sample at or after BASELINE_S; min,
- * max, last and the largest deviation (%) over the samples from the baseline on. `pass` is null
- * when less than a minute of samples follows the baseline: too short to call flat.
+ * Judges RSS samples [{tS, rssMB}] by the minute. V8's heap breathes: one sample taken just before
+ * a full GC can sit 25 % above the next, so single samples are neither a fair baseline nor a fair
+ * verdict. The baseline is the median of the first minute after the warm-up; each later whole
+ * minute's median must stay within the tolerance of it (a leak shows as minute medians that keep
+ * climbing). min, max and last are over the raw samples from the warm-up on, for the record.
+ * `pass` is null when less than one whole minute follows the baseline minute.
  */
 export function judgeRss(samples, { baselineS = BASELINE_S, tolerancePct = TOLERANCE_PCT } = {}) {
-  // 1 s of slack: the timer that takes the 60 s sample may fire a little early.
-  const at = samples.findIndex((s) => s.tS >= baselineS - 1);
-  if (at < 0) return { baselineMB: null, minMB: null, maxMB: null, lastMB: null, maxDeviationPct: null, pass: null, note: `no sample after the ${baselineS} s warm-up` };
-  const base = samples[at].rssMB;
-  const window = samples.slice(at).map((s) => s.rssMB);
-  const minMB = Math.min(...window);
-  const maxMB = Math.max(...window);
-  const maxDeviationPct = base > 0 ? Math.max(...window.map((x) => Math.abs(x - base) / base * 100)) : null;
-  const judgedS = samples[samples.length - 1].tS - samples[at].tS;
-  const pass = maxDeviationPct == null || judgedS < 60 ? null : maxDeviationPct <= tolerancePct;
+  // 1 s of slack: the timer that takes a sample may fire a little early.
+  const judged = samples.filter((s) => s.tS >= baselineS - 1);
+  if (judged.length === 0) {
+    return { baselineMB: null, minMB: null, maxMB: null, lastMB: null, maxDeviationPct: null, minuteMediansMB: [], pass: null, note: `no sample after the ${baselineS} s warm-up` };
+  }
+  const minuteOf = (s) => Math.floor((s.tS - (baselineS - 1)) / 60);
+  const byMinute = [];
+  for (const s of judged) (byMinute[minuteOf(s)] ??= []).push(s.rssMB);
+  const last = judged[judged.length - 1];
+  // Only whole minutes count (a trailing part-minute is a handful of samples).
+  const whole = byMinute.filter((m, i) => m !== undefined && (i < byMinute.length - 1 || last.tS - (baselineS - 1) >= (i + 1) * 60 - 10));
+  const minuteMediansMB = whole.map((m) => median(m));
+  const base = minuteMediansMB[0] ?? null;
+  const later = minuteMediansMB.slice(1);
+  const maxDeviationPct = base > 0 && later.length > 0 ? Math.max(...later.map((x) => Math.abs(x - base) / base * 100)) : null;
+  const pass = maxDeviationPct == null ? null : maxDeviationPct <= tolerancePct;
+  const raw = judged.map((s) => s.rssMB);
   return {
-    baselineMB: base, minMB, maxMB, lastMB: window[window.length - 1], maxDeviationPct, pass,
-    ...(judgedS < 60 ? { note: `too short to judge (only ${judgedS} s of samples after the ${baselineS} s warm-up)` } : {}),
+    baselineMB: base, minMB: Math.min(...raw), maxMB: Math.max(...raw), lastMB: last.rssMB, maxDeviationPct, minuteMediansMB, pass,
+    ...(pass == null ? { note: `too short to judge (no whole minute after the baseline minute, which follows the ${baselineS} s warm-up)` } : {}),
   };
 }
 

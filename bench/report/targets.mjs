@@ -12,7 +12,7 @@ function soakLine(s, which, minutes) {
   if (!s || s.status !== 'ok' || s.maxDeviationPct == null) {
     return { what, want: 'flat (±10%)', got: s?.status && s.status !== 'ok' ? `${s.status}: ${s.reason}` : 'not measured', pass: null };
   }
-  const range = `${s.baselineMB.toFixed(0)} MB at 1 min; ${s.minMB.toFixed(0)}–${s.maxMB.toFixed(0)} MB after`;
+  const range = `baseline ${s.baselineMB.toFixed(0)} MB, the median of minute 2; samples after the 1-min warm-up ${s.minMB.toFixed(0)}–${s.maxMB.toFixed(0)} MB`;
   const early = s.seconds < s.minutes * 60 - 5 ? `; ran ${(s.seconds / 60).toFixed(1)} min` : '';
   const judged = s.pass == null && s.note ? `; ${s.note}` : '';
   return { what, want: 'flat (±10%)', got: `max deviation ${s.maxDeviationPct.toFixed(1)} % (${range}${early})${judged}`, pass: s.pass };

@@ -111,13 +111,7 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
         if (info.alpn === 'h2') return void http2.accept(socket);
         if (info.tls || info.alpn === 'http/1.1' || mode === 'http1') return toHttp1(socket, false);
         if (mode === 'http2') return void http2.accept(socket);
-        sniffing.add(socket);
-        sniffPreface(socket, headersTimeoutMs, (isH2) => {
-          sniffing.delete(socket);
-          if (isH2) http2.accept(socket);
-          else toHttp1(socket, true);
-        });
-        socket.once('close', () => sniffing.delete(socket));
+        sniffPreface(socket, headersTimeoutMs, sniffing, (isH2) => (isH2 ? http2.accept(socket) : toHttp1(socket, true)));
       } catch (err) {
         ctx.log.error('codec failed to take a connection', { listener: ctx.name, error: String(err) });
         socket.destroy();
@@ -145,14 +139,18 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
  * and so is one that half-closes first (the listener allows half-open sockets for tcp_proxy, so
  * nothing else would end it, and it would hold a drain until the timeout).
  */
-function sniffPreface(socket: Socket, timeoutMs: number, done: (isH2: boolean) => void): void {
+function sniffPreface(socket: Socket, timeoutMs: number, sniffing: Set<Socket>, done: (isH2: boolean) => void): void {
   let seen: Buffer = Buffer.alloc(0);
   const timer = setTimeout(() => socket.destroy(), timeoutMs);
+  // Nothing of the sniff stays on the socket once it is handed over: an idle keep-alive
+  // connection should cost what node:http's own state costs, not a set of dead listeners more.
   const finish = (isH2: boolean): void => {
     clearTimeout(timer);
+    sniffing.delete(socket);
     socket.off('data', onData);
     socket.off('end', onEnd);
     socket.off('close', onClose);
+    socket.off('error', noop);
     socket.pause();
     socket.unshift(seen);
     done(isH2);
@@ -163,11 +161,15 @@ function sniffPreface(socket: Socket, timeoutMs: number, done: (isH2: boolean) =
     if (seen.compare(PREFACE, 0, n, 0, n) !== 0) return finish(false);
     if (n === PREFACE.length) finish(true);
   };
-  const onClose = (): void => clearTimeout(timer);
+  const onClose = (): void => {
+    clearTimeout(timer);
+    sniffing.delete(socket);
+  };
   const onEnd = (): void => {
     clearTimeout(timer);
     socket.destroy();
   };
+  sniffing.add(socket);
   socket.on('data', onData);
   socket.once('end', onEnd);
   socket.once('close', onClose);

@@ -163,12 +163,14 @@ export class Listener implements ConnectionContext {
     socket.once('close', () => this.tracked.delete(socket));
   }
 
+  /** One function for every connection's 'close' (a closure per connection would cost memory per idle connection). */
+  private readonly connectionClosed = (): void => this.parts.metrics.downstreamConnectionClosed(this.name);
+
   private accepted(socket: Socket): void {
     const id = ++this.nextConnectionId;
     tagConnection(socket, id);
-    const metrics = this.parts.metrics;
-    metrics.downstreamConnectionOpened(this.name);
-    socket.once('close', () => metrics.downstreamConnectionClosed(this.name));
+    this.parts.metrics.downstreamConnectionOpened(this.name);
+    socket.once('close', this.connectionClosed);
     if (this.direct !== undefined) {
       this.direct.serve(socket, PLAIN);
       return;

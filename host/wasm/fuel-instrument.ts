@@ -1,6 +1,6 @@
 /**
  * The binaryen half of metering (see metering.ts): adds the fuel counter, its probes and the
- * memory-growth flag to a module. Loaded only inside the fuel worker thread (fuel-worker.ts), so
+ * memory-growth flag to a module. Loaded only inside the fuel child process (fuel-worker.ts), so
  * binaryen's memory is never part of the gateway process's heap.
  */
 import binaryen from 'binaryen';

@@ -1,8 +1,7 @@
 /**
- * Worker-thread entry of the fuel service: receives module bytes, answers with the instrumented
- * bytes (transferred, not copied) or the reason instrumentation failed.
+ * Child-process entry of the fuel service: receives module bytes over IPC, answers with the
+ * instrumented bytes or the reason instrumentation failed. Exits when its parent goes away.
  */
-import { parentPort } from 'node:worker_threads';
 import { instrumentFuel } from './fuel-instrument.js';
 
 interface Job {
@@ -10,11 +9,12 @@ interface Job {
   bytes: Uint8Array;
 }
 
-parentPort!.on('message', (job: Job) => {
+process.on('message', (job: Job) => {
   try {
     const out = instrumentFuel(job.bytes);
-    parentPort!.postMessage({ id: job.id, bytes: out }, [out.buffer as ArrayBuffer]);
+    process.send!({ id: job.id, bytes: out });
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: (err as Error).message ?? String(err) });
+    process.send!({ id: job.id, error: (err as Error).message ?? String(err) });
   }
 });
+process.on('disconnect', () => process.exit(0));

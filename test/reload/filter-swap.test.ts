@@ -27,7 +27,8 @@ test('PUT /filters/{name}: new streams run the new version; an in-flight stream 
   const before = await get(`${g.base}/`);
   assert.equal(before.headers['x-version-resp'], versionText(1));
 
-  const slow = get(`${g.base}/?slow=400`); // starts on version 1
+  // Starts on version 1 and outlasts the swap: compiling the new version starts a fuel child process.
+  const slow = get(`${g.base}/?slow=2500`);
   await until(() => g.gw.liveVms() === 1 && (g.gw.filters() as { active_contexts: number }[])[0]!.active_contexts === 1);
   const r = await put(g.admin, 'ver', moduleVersion(2));
   assert.equal(r.status, 200, JSON.stringify(r.json));
