@@ -68,13 +68,16 @@ const start = (cpu, cmd, args) => {
   children.push(child);
   return child;
 };
-const stopAll = () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+// SIGTERM first: nginx's master stops its worker then (a SIGKILLed master leaves it running).
+const stopAll = async () => {
+  const live = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of live) c.kill('SIGTERM');
+  await Promise.race([Promise.all(live.map((c) => new Promise((r) => c.once('exit', r)))), sleep(3000)]);
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
 };
 process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
+  void stopAll().then(() => process.exit(130));
 });
 
 try {
@@ -129,5 +132,5 @@ http { access_log off; client_body_temp_path ${work}/body; keepalive_requests 10
   console.log(md);
   console.log(`written: ${base}.md and .cpuprofile`);
 } finally {
-  stopAll();
+  await stopAll();
 }
