@@ -6,7 +6,6 @@
 // Same layout as the benchmark: proxy on cpu 0, wrk and upstream on cpu 1 (when taskset exists).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { SLUICE_SCENARIOS, resolveScenarioFilters, sluiceConfig } from './scenarios/sluice-scenarios.mjs';
 import { cpuProfileMarkdown, summariseCpuProfile } from './report/cpu-profile.mjs';
+import { freePort, waitHttpOk } from './procs/net.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -27,22 +27,11 @@ const { values: opts } = parseArgs({
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const pinned = (cpu, cmd, args) => (has('taskset') ? ['taskset', ['-c', cpu, cmd, ...args]] : [cmd, args]);
-const freePort = () => new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => res(port));
-  });
-});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForPort(port, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.arrayBuffer().then(() => true), () => false);
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing answered on port ${port} within ${ms} ms`);
+async function waitForPort(port, timeoutMs) {
+  const r = await waitHttpOk(port, { timeoutMs });
+  if (!r.ready) throw new Error(`port ${port}: ${r.reason}`);
 }
 
 const scenario = SLUICE_SCENARIOS.find((s) => s.id === opts.scenario);

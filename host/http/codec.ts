@@ -102,6 +102,10 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
 
   // Connections whose first bytes have not arrived yet: idle, so a drain closes them at once.
   const sniffing = new Set<Socket>();
+  const closeSniffing = (): void => {
+    for (const s of sniffing) s.destroy();
+    sniffing.clear();
+  };
 
   return {
     http1,
@@ -118,14 +122,12 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
       }
     },
     closeIdle() {
-      for (const s of sniffing) s.destroy();
-      sniffing.clear();
+      closeSniffing();
       http1.closeIdleConnections();
       http2.drain();
     },
     close() {
-      for (const s of sniffing) s.destroy();
-      sniffing.clear();
+      closeSniffing();
       http1.closeAllConnections();
       http1.close();
       http2.destroyAll();

@@ -6,15 +6,13 @@
  * config file and the filter module files are watched here, in the primary, and SIGHUP too.
  * A worker restarted later gets the last applied config.
  */
-import { readFile } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AdminResponse, AdminRoute } from '../admin/contract.js';
-import { pollFile } from '../reload/file-poll.js';
+import { watchFileContent } from '../reload/file-poll.js';
 import { jsonResponse } from '../admin/endpoints.js';
 import { ConfigLoadError } from '../config/errors.js';
 import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js';
 import type { Logger } from '../observability/contract.js';
-import { sha256 } from '../reload/module-version.js';
 import type { ChangeOutcome, WorkerChange } from './messages.js';
 import { workerLoadedConfig } from './worker-config.js';
 import type { WorkerSlot } from './worker-slot.js';
@@ -135,20 +133,12 @@ export class SupervisorReloader {
     }
     const stops: (() => void)[] = [];
     for (const [file, names] of byFile) {
-      let lastSha: string | undefined;
-      const onChange = (): void => {
-        readFile(file, (err, bytes) => {
-          if (err) return;
-          const sha = sha256(bytes);
-          if (sha === lastSha) return;
-          lastSha = sha;
-          for (const name of names) {
-            this.log.info(`filter ${name}: module file changed, loading it in every worker`, { file });
-            void this.toWorkers({ kind: 'filter_load', name, module: bytes.toString('base64') });
-          }
-        });
-      };
-      stops.push(pollFile(file, intervalMs, onChange));
+      stops.push(watchFileContent(file, intervalMs, (bytes) => {
+        for (const name of names) {
+          this.log.info(`filter ${name}: module file changed, loading it in every worker`, { file });
+          void this.toWorkers({ kind: 'filter_load', name, module: bytes.toString('base64') });
+        }
+      }));
     }
     this.unwatchModules = () => stops.forEach((s) => s());
   }

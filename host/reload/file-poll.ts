@@ -7,7 +7,8 @@
  * takes it asynchronously on the thread pool, so a write landing before that first stat (easy on
  * a busy machine) became the baseline and was never reported.
  */
-import { stat, statSync, type BigIntStats } from 'node:fs';
+import { readFile, stat, statSync, type BigIntStats } from 'node:fs';
+import { sha256 } from './module-version.js';
 
 const MISSING = 'missing';
 
@@ -41,4 +42,32 @@ export function pollFile(file: string, intervalMs: number, onChange: () => void)
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Polls `file` (pollFile) and, when it changed, reads it and calls `onContent` with bytes whose
+ * sha256 differs from the last content handled: a touch or a rewrite with the same bytes does
+ * nothing. `checkNow` reads it once at once as well (it may have changed since whoever started
+ * the watch last read it). A failed read (mid-replace, removed) waits for the next change. No
+ * call comes after the returned stop function ran.
+ */
+export function watchFileContent(file: string, intervalMs: number, onContent: (bytes: Buffer, sha: string) => void,
+  opts: { checkNow?: boolean } = {}): () => void {
+  let lastSha: string | undefined;
+  let stopped = false;
+  const check = (): void => {
+    readFile(file, (err, bytes) => {
+      if (err || stopped) return;
+      const sha = sha256(bytes);
+      if (sha === lastSha) return;
+      lastSha = sha;
+      onContent(bytes, sha);
+    });
+  };
+  const stopPoll = pollFile(file, intervalMs, check);
+  if (opts.checkNow) check();
+  return () => {
+    stopped = true;
+    stopPoll();
+  };
 }

@@ -7,16 +7,14 @@
  * A file is also checked once when watching starts: it may have changed between the config load
  * that read it and the first poll.
  */
-import { readFile } from 'node:fs';
 import type { Logger } from '../observability/contract.js';
 import type { FilterRegistry } from './filter-registry.js';
 import type { FilterRollout } from './filter-rollout.js';
-import { pollFile } from './file-poll.js';
-import { sha256 } from './module-version.js';
+import { watchFileContent } from './file-poll.js';
 
 export class ModuleWatcher {
-  /** file → the function that stops its poll and the last sha256 handled for it. */
-  private readonly watched = new Map<string, { stop: () => void; lastSha: string | undefined }>();
+  /** file → the function that stops its watch. */
+  private readonly watched = new Map<string, () => void>();
 
   constructor(private readonly filters: FilterRegistry, private readonly rollout: FilterRollout, private readonly log: Logger,
     private readonly intervalMs: number) {}
@@ -24,38 +22,29 @@ export class ModuleWatcher {
   /** Watches exactly the files of the registry's current slots (call after each reload). */
   sync(): void {
     const want = new Set([...this.filters.slots.values()].map((s) => s.file));
-    for (const [file, w] of this.watched) {
+    for (const [file, stop] of this.watched) {
       if (want.has(file)) continue;
-      w.stop();
+      stop();
       this.watched.delete(file);
     }
     for (const file of want) {
       if (this.watched.has(file)) continue;
-      this.watched.set(file, { stop: pollFile(file, this.intervalMs, () => this.changed(file)), lastSha: undefined });
-      this.changed(file);
+      this.watched.set(file, watchFileContent(file, this.intervalMs, (bytes, sha) => this.changed(file, bytes, sha), { checkNow: true }));
     }
   }
 
-  private changed(file: string): void {
-    readFile(file, (err, bytes) => {
-      if (err) return; // mid-replace or removed: the next change event retries
-      const w = this.watched.get(file);
-      if (w === undefined) return;
-      const sha = sha256(bytes);
-      if (sha === w.lastSha) return;
-      w.lastSha = sha;
-      for (const slot of this.filters.slots.values()) {
-        if (slot.file !== file || slot.current.sha256 === sha) continue;
-        this.log.info(`filter ${slot.name}: module file changed, loading it`, { file });
-        this.rollout.load(slot.name, bytes, { source: 'file' }).catch(() => {
-          // Refused: already logged and counted by the rollout; the old version keeps serving.
-        });
-      }
-    });
+  private changed(file: string, bytes: Buffer, sha: string): void {
+    for (const slot of this.filters.slots.values()) {
+      if (slot.file !== file || slot.current.sha256 === sha) continue;
+      this.log.info(`filter ${slot.name}: module file changed, loading it`, { file });
+      this.rollout.load(slot.name, bytes, { source: 'file' }).catch(() => {
+        // Refused: already logged and counted by the rollout; the old version keeps serving.
+      });
+    }
   }
 
   close(): void {
-    for (const w of this.watched.values()) w.stop();
+    for (const stop of this.watched.values()) stop();
     this.watched.clear();
   }
 }
