@@ -75,6 +75,8 @@ export class Gateway implements AdminView {
   private stopped: Promise<void> | undefined;
   /** The config an apply is building listeners from (listeners read its route configs). */
   private applying: { loaded: LoadedConfig } | undefined;
+  /** Where the active config came from: one POSTed to /config lasts until the next file reload. */
+  private source: 'file' | 'admin' = 'file';
 
   private constructor(
     readonly registry: Registry,
@@ -152,14 +154,16 @@ export class Gateway implements AdminView {
    * Applies a new config as a diff (see host/reload/coordinator.ts). Rejects with
    * ConfigLoadError, logging each `path: message`, when it cannot be applied: nothing changes.
    * Admin address and `workers` changes need a restart (logged, otherwise ignored).
+   * `source` is what GET /config_dump reports the config came from.
    */
-  reload(next: LoadedConfig): Promise<ApplyReport> {
+  reload(next: LoadedConfig, source: 'file' | 'admin' = 'file'): Promise<ApplyReport> {
     return this.plane.serialize(async () => {
       if (this.stopped !== undefined) throw new ConfigLoadError([{ path: '(root)', message: 'the gateway is stopping' }]);
       const before = this.plane.loaded!;
       if (this.applying) this.applying.loaded = next;
       try {
         const report = await applyConfig(this.plane, next);
+        this.source = source;
         this.reloadMetrics.reload(report.diff.empty ? 'unchanged' : 'applied');
         if ((before.config.admin?.address ?? '') !== (next.config.admin?.address ?? '')) {
           this.log.warn('admin.address changed: applies at the next restart');
@@ -168,6 +172,8 @@ export class Gateway implements AdminView {
         this.watcher?.sync();
         return report;
       } catch (err) {
+        // Listeners built later (a module swap re-deriving filter_chains) must read the config that serves.
+        if (this.applying) this.applying.loaded = before;
         const e = err instanceof ConfigLoadError ? err : new ConfigLoadError([{ path: '(root)', message: String((err as Error)?.message ?? err) }]);
         this.refused(e);
         throw e;
@@ -196,7 +202,7 @@ export class Gateway implements AdminView {
       if (err instanceof ConfigLoadError) this.refused(err);
       return Promise.reject(err);
     }
-    return this.reload(next);
+    return this.reload(next, 'admin');
   }
 
   private refused(e: ConfigLoadError): void {
@@ -247,6 +253,8 @@ export class Gateway implements AdminView {
         hash: loaded?.hash ?? null,
         loaded_at: loaded?.loadedAt.toISOString() ?? null,
         file: loaded?.file ?? null,
+        // 'admin': applied by POST /config; `file` is then only where the next reload reads from.
+        source: this.source,
         last_error: err ? { at: err.at.toISOString(), errors: err.errors } : null,
       },
       config: loaded?.config ?? null,

@@ -46,6 +46,18 @@ export function checkReferences(config: SluiceConfig): ConfigError[] {
       out.push({ path: pathOf('listeners', i, 'route_config'), message: `unknown route config '${l.route_config}'` });
     }
   });
+  for (const { routeConfig: rc, path: rcPath } of routeConfigsAt(config)) {
+    const filters = filtersServing(config, rc.name);
+    rc.virtual_hosts.forEach((vh, v) => {
+      for (const name of Object.keys(vh.filters ?? {})) {
+        if (filters.has(name)) continue;
+        out.push({
+          path: pathOf(rcPath, 'virtual_hosts', v, 'filters', name),
+          message: `no http filter named '${name}' on the listeners using route config '${rc.name}'`,
+        });
+      }
+    });
+  }
   for (const { route, path, routeConfig } of routesAt(config)) {
     const action = route.route;
     if (action?.cluster !== undefined && !clusters.has(action.cluster)) {

@@ -60,6 +60,9 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   return parseConfigText(text, { format, file: abs, baseDir: dirname(abs) });
 }
 
+/** Where `admin: {}` listens: loopback only, since the admin API has no authentication. */
+export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:9901';
+
 /** Parses and validates config text. Throws ConfigLoadError listing every problem. */
 export function parseConfigText(text: string, opts: ParseConfigOptions): LoadedConfig {
   const where = opts.file ?? ROOT_PATH;
@@ -67,6 +70,7 @@ export function parseConfigText(text: string, opts: ParseConfigOptions): LoadedC
   const schemaErrors = validateSchema(doc);
   if (schemaErrors.length > 0) throw new ConfigLoadError(schemaErrors);
   const config = doc as SluiceConfig;
+  if (config.admin !== undefined && config.admin.address === undefined) config.admin.address = DEFAULT_ADMIN_ADDRESS;
   const semanticErrors = checkSemantics(config, { baseDir: opts.baseDir });
   if (semanticErrors.length > 0) throw new ConfigLoadError(semanticErrors);
   return {

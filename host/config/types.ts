@@ -12,7 +12,7 @@ export type Duration = string;
 
 export interface SluiceConfig {
   admin?: AdminConfig;
-  /** Worker processes sharing the listeners (node:cluster). Default: 1 until workers land. */
+  /** Worker processes sharing the listeners (node:cluster). Default: one per core; 1 runs without a fork. */
   workers?: number;
   /** Default access log for every listener that does not set its own. */
   access_log?: AccessLogConfig;
@@ -22,7 +22,7 @@ export interface SluiceConfig {
 }
 
 export interface AdminConfig {
-  /** host:port; loopback by default (127.0.0.1:9901). */
+  /** host:port; `admin: {}` gets 127.0.0.1:9901 (the loader fills it in, so it is always set after loading). */
   address: string;
 }
 
@@ -65,6 +65,11 @@ export interface ListenerConfig {
   codec?: 'auto' | 'http1' | 'http2';
   /** HTTP/2 downstream limits. */
   http2?: Http2Settings;
+  /**
+   * Resolve `.`/`..` segments and percent-decode unreserved characters in request paths before
+   * routing, and forward the result (as Envoy's `normalize_path`). Default true.
+   */
+  normalize_path?: boolean;
 }
 
 /** HTTP/2 downstream settings and abuse limits (per connection). */
@@ -182,7 +187,7 @@ export interface WasmFilterConfig {
   file: string;
   /** Root context id the module registers. Default: "" (as Envoy). */
   root_id?: string;
-  /** VM id: filters with the same vm_id share shared-data and queues. Default: the filter name. */
+  /** VM id: filters with the same vm_id share shared-data and queues. Default: '' (as Envoy): filters without one share. */
   vm_id?: string;
   /** Plugin configuration: a string, or a map sent to the module as JSON. */
   configuration?: string | Record<string, unknown>;
@@ -212,6 +217,11 @@ export interface VirtualHostConfig {
   request_headers_to_remove?: string[];
   response_headers_to_add?: HeaderValueOption[];
   response_headers_to_remove?: string[];
+  /**
+   * Filter settings for every route of this virtual host, keyed by http_filters[].name. A
+   * route's own entry for the same filter replaces this one as a whole (most specific wins).
+   */
+  filters?: Record<string, RouteFilterOverride>;
 }
 
 export interface RouteEntryConfig {

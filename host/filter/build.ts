@@ -15,7 +15,7 @@ import { WasmPlugin } from '../wasm/plugin.js';
 import { SharedStore } from '../wasm/shared-store.js';
 import type { FilterStream, FilterStreamSink, HttpFilterChain } from './contract.js';
 import { FilterManager, type FilterCallbacks, type StreamFilter } from './filter-manager.js';
-import { WasmFilterFactory } from './wasm-filter.js';
+import { WasmFilterFactory } from './wasm-filter-factory.js';
 
 /** What buildHttpFilterChain needs from the gateway. */
 export interface BuildDeps {
@@ -37,6 +37,7 @@ export class WasmFilterChain implements HttpFilterChain {
   private live = 0;
   private closing: (() => void) | undefined;
   private closed: Promise<void> | undefined;
+  private released = false;
   /** Called once per stream by FilterManager.complete(). */
   private readonly streamDone = (): void => {
     if (--this.live === 0 && this.closing) this.closing();
@@ -45,9 +46,11 @@ export class WasmFilterChain implements HttpFilterChain {
   /**
    * `release` is called for each plugin when the chain closes (after its streams ended); default
    * `plugin.close()`. Hot reload passes a reference-counted release, as chains share plugins.
+   * `drainMs` bounds close()'s wait for streams: hot reload passes the listener's drain_timeout,
+   * so a stream its listener would let finish is not cut by its VM shutting down.
    */
   constructor(readonly plugins: readonly WasmPlugin[], private readonly bufferLimitBytes: number,
-    private readonly release: (p: WasmPlugin) => void = (p) => p.close()) {
+    private readonly release: (p: WasmPlugin) => void = (p) => p.close(), private readonly drainMs = 30_000) {
     this.filterNames = plugins.map((p) => p.info.name);
     this.factories = plugins.map((p, i) => new WasmFilterFactory(p, i));
   }
@@ -66,6 +69,19 @@ export class WasmFilterChain implements HttpFilterChain {
     return m;
   }
 
+  /** Live VMs of per-route configurations of filter `name` (admin counts; 0 once closed). */
+  overrideVms(name: string): number {
+    if (this.released) return 0;
+    let n = 0;
+    for (const f of this.factories) if (f.plugin.info.name === name) n += f.overridePlugins().length;
+    return n;
+  }
+
+  /** True once close() shut the chain's VMs down. */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
   /** Streams started on this chain that have not completed yet. */
   get activeStreams(): number {
     return this.live;
@@ -75,7 +91,7 @@ export class WasmFilterChain implements HttpFilterChain {
    * Waits for in-flight streams (at most `drainMs`: a stream never completed must not hold a
    * shutdown forever), then shuts every root context down.
    */
-  close(drainMs = 30_000): Promise<void> {
+  close(drainMs = this.drainMs): Promise<void> {
     this.closed ??= this.closeAfterDrain(drainMs);
     return this.closed;
   }
@@ -87,6 +103,7 @@ export class WasmFilterChain implements HttpFilterChain {
         setTimeout(r, drainMs).unref();
       });
     }
+    this.released = true;
     for (const p of this.plugins) this.release(p);
     for (const f of this.factories) for (const p of f.overridePlugins()) p.close();
   }

@@ -39,6 +39,8 @@ export class DecodeOps implements DirectionOps {
     else this.m.sink.resumeRequestBody();
   }
 
+  addedTrailers(k: number): HeaderMap | undefined { return this.m.filters[k]!.takeAddedTrailers?.(true); }
+
   tooLarge(): void {
     this.m.sendLocalReply(413, Buffer.from('Payload Too Large'), [], 'request_payload_too_large');
   }
@@ -72,6 +74,8 @@ export class EncodeOps implements DirectionOps {
   }
 
   paused(): void {}
+
+  addedTrailers(k: number): HeaderMap | undefined { return this.f(k).takeAddedTrailers?.(false); }
 
   tooLarge(): void {
     this.m.sendLocalReply(500, Buffer.from('Internal Server Error'), [], 'response_payload_too_large');

@@ -30,8 +30,13 @@ export interface StreamFilter {
   responseHeaders(h: HeaderMap, end: boolean): number;
   responseBody(body: BodyRef, end: boolean): number;
   responseTrailers(t: HeaderMap): number;
-  /** Stream over: on_log, on_done, on_delete if a context exists. */
+  /** Stream over: on_log, on_done, on_delete (the context is created if it does not exist). */
   complete(): void;
+  /**
+   * Trailers the filter added from its body callback at end of stream (request or response
+   * direction), handed over once; undefined when it added none.
+   */
+  takeAddedTrailers?(request: boolean): HeaderMap | undefined;
 }
 
 /** What a filter may ask of its stream. `index` is its position in config order. */

@@ -76,6 +76,8 @@ export interface DirectionOps {
   paused(on: boolean): void;
   /** Buffered data passed the limit. */
   tooLarge(): void;
+  /** Trailers filter k added while it saw the end of the body (Envoy addDecoded/EncodedTrailers). */
+  addedTrailers(k: number): HeaderMap | undefined;
 }
 
 /** Iteration state of one direction of one stream. */
@@ -161,6 +163,7 @@ export class Direction {
         s.stopped = 0;
         this.unstop(DATA);
         chunk = held.buf;
+        if (end && this.passWithTrailers(k, chunk)) return;
         continue;
       }
       if (!this.ops.wantsData(k)) continue;
@@ -176,8 +179,21 @@ export class Direction {
         return;
       }
       chunk = ref.buf;
+      if (end && this.passWithTrailers(k, chunk)) return;
     }
     this.ops.sinkData(chunk, end);
+  }
+
+  /**
+   * When filter k added trailers at the end of the body: the body goes on without end of
+   * stream, followed by those trailers. False (nothing done) when it added none.
+   */
+  private passWithTrailers(k: number, chunk: Buffer): boolean {
+    const t = this.ops.addedTrailers(k);
+    if (!t) return false;
+    this.runData(k + 1, chunk, false);
+    if (!this.ended) this.runTrailers(k + 1, t);
+    return true;
   }
 
   trailers(t: HeaderMap): void {
@@ -232,7 +248,7 @@ export class Direction {
     else if (phase === DATA) {
       const held = s.held!;
       s.held = undefined;
-      this.runData(k + 1, held.buf, s.heldEnd);
+      if (!s.heldEnd || !this.passWithTrailers(k, held.buf)) this.runData(k + 1, held.buf, s.heldEnd);
     } else {
       const held = s.held;
       s.held = undefined;

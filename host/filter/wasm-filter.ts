@@ -1,65 +1,18 @@
 /**
  * A proxy-wasm plugin as a stream filter: one WasmStreamFilter per request, created lazily (its
- * context is created when the request headers reach it), implementing the StreamHost the host
- * functions use. What the module exports is known at load time, so callbacks it lacks cost
- * nothing per request (bodies pass straight through a module without proxy_on_request_body).
+ * context is created when the request headers reach it, or at the end of a stream it never
+ * saw), implementing the StreamHost the host functions use.
  */
-import type { HeaderMap } from '../http/header-map.js';
+import { HeaderMap } from '../http/header-map.js';
 import type { StreamInfo } from '../http/stream-info.js';
 import type { Route } from '../router/contract.js';
 import { StreamType, WasmResult } from '../wasm/abi.js';
 import type { BodyRef, StreamContext, StreamHost } from '../wasm/context.js';
-import type { WasmPlugin } from '../wasm/plugin.js';
 import type { WasmVm } from '../wasm/vm.js';
 import type { FilterCallbacks, StreamFilter } from './filter-manager.js';
+import type { WasmFilterFactory } from './wasm-filter-factory.js';
 
 const STOP = 1;
-
-/** Per-plugin facts computed once at load. */
-export class WasmFilterFactory {
-  readonly wantsRequestBody: boolean;
-  readonly wantsRequestTrailers: boolean;
-  readonly wantsResponseBody: boolean;
-  readonly wantsResponseTrailers: boolean;
-  readonly rewritesBodies: boolean;
-  private readonly overrides = new Map<string, WasmFilterFactory | undefined>();
-
-  constructor(readonly plugin: WasmPlugin, readonly index: number) {
-    const ex = plugin.compiled.shape.exports;
-    this.wantsRequestBody = ex.has('proxy_on_request_body');
-    this.wantsRequestTrailers = ex.has('proxy_on_request_trailers');
-    this.wantsResponseBody = ex.has('proxy_on_response_body');
-    this.wantsResponseTrailers = ex.has('proxy_on_response_trailers');
-    this.rewritesBodies = plugin.compiled.shape.imports.some((i) => i.name === 'proxy_set_buffer_bytes');
-  }
-
-  create(cb: FilterCallbacks): WasmStreamFilter {
-    return new WasmStreamFilter(this, cb);
-  }
-
-  /**
-   * The factory for a per-route configuration override, built on first use and kept (one VM
-   * per filter configuration). undefined when that configuration fails to start (logged).
-   */
-  forConfiguration(configuration: string | Record<string, unknown>): WasmFilterFactory | undefined {
-    const key = typeof configuration === 'string' ? `s:${configuration}` : `j:${JSON.stringify(configuration)}`;
-    if (this.overrides.has(key)) return this.overrides.get(key);
-    let f: WasmFilterFactory | undefined;
-    try {
-      f = new WasmFilterFactory(this.plugin.withConfiguration(configuration), this.index);
-    } catch (err) {
-      this.plugin.metrics.failure('trap', 'proxy_on_configure');
-      this.plugin.logError(`per-route configuration failed: ${(err as Error).message}`);
-    }
-    this.overrides.set(key, f);
-    return f;
-  }
-
-  /** Plugins of per-route overrides (closed with the chain). */
-  overridePlugins(): WasmPlugin[] {
-    return [...this.overrides.values()].filter((f): f is WasmFilterFactory => f !== undefined).map((f) => f.plugin);
-  }
-}
 
 interface PendingReply {
   status: number;
@@ -94,6 +47,10 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
   private respTrailers: HeaderMap | undefined;
   private reqBody: BodyRef | undefined;
   private respBody: BodyRef | undefined;
+  /** During a body callback at end of stream: its trailer map type (1 or 3), else 0. */
+  private bodyEnd = 0;
+  private addedReqTrailers: HeaderMap | undefined;
+  private addedRespTrailers: HeaderMap | undefined;
 
   constructor(private readonly f: WasmFilterFactory, private readonly cb: FilterCallbacks) {
     this.wantsRequestBody = f.wantsRequestBody;
@@ -113,8 +70,22 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
     return this.cb.route();
   }
 
-  map(type: number): HeaderMap | undefined {
-    return type === 0 ? this.reqHeaders : type === 1 ? this.reqTrailers : type === 2 ? this.respHeaders : type === 3 ? this.respTrailers : undefined;
+  map(type: number, write = false): HeaderMap | undefined {
+    const m = type === 0 ? this.reqHeaders : type === 1 ? this.reqTrailers : type === 2 ? this.respHeaders : type === 3 ? this.respTrailers : undefined;
+    if (m || !write || (type !== 1 && type !== 3) || this.bodyEnd !== (type === 1 ? 1 : 3)) return m;
+    // Envoy's addDecodedTrailers / addEncodedTrailers: the body callback at end of stream may
+    // add trailers; they follow the body once the callback let it go.
+    const t = new HeaderMap();
+    if (type === 1) this.reqTrailers = this.addedReqTrailers = t;
+    else this.respTrailers = this.addedRespTrailers = t;
+    return t;
+  }
+
+  takeAddedTrailers(request: boolean): HeaderMap | undefined {
+    const t = request ? this.addedReqTrailers : this.addedRespTrailers;
+    if (request) this.addedReqTrailers = undefined;
+    else this.addedRespTrailers = undefined;
+    return t !== undefined && t.count > 0 ? t : undefined;
   }
 
   body(type: number): BodyRef | undefined {
@@ -248,7 +219,9 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
     this.reqBody = body;
     const r = this.ready('proxy_on_request_body');
     if (r >= 0) return r;
+    this.bodyEnd = end ? 1 : 0;
     const st = this.call('proxy_on_request_body', body.length, end ? 1 : 0);
+    this.bodyEnd = 0;
     return this.held(1, st === 0 ? 0 : STOP);
   }
 
@@ -278,7 +251,10 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
     this.respBody = body;
     const r = this.readyEncode('proxy_on_response_body');
     if (r >= 0) return r;
-    return this.held(2, this.call('proxy_on_response_body', body.length, end ? 1 : 0) === 0 ? 0 : STOP);
+    this.bodyEnd = end ? 3 : 0;
+    const st = this.call('proxy_on_response_body', body.length, end ? 1 : 0);
+    this.bodyEnd = 0;
+    return this.held(2, st === 0 ? 0 : STOP);
   }
 
   responseTrailers(t: HeaderMap): number {
@@ -288,8 +264,13 @@ export class WasmStreamFilter implements StreamFilter, StreamHost {
     return this.held(2, this.call('proxy_on_response_trailers', t.count, 0) === 0 ? 0 : STOP);
   }
 
+  /**
+   * Stream over. A filter that never saw the request (an earlier filter answered first) still
+   * gets its context, created here, and on_log, on_done, on_delete: Envoy creates it from log().
+   */
   complete(): void {
-    if (this.ctx && this.vm) this.vm.endStream(this.ctx);
+    const ctx = this.context();
+    if (ctx && this.vm) this.vm.endStream(ctx);
   }
 }
 

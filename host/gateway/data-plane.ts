@@ -4,6 +4,7 @@
  * in its snapshot. Long-lived parts (metrics, the shared data store, the filter registry) are
  * created once and kept across every reload.
  */
+import cluster from 'node:cluster';
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/load.js';
 import type { ListenerConfig } from '../config/types.js';
@@ -12,6 +13,7 @@ import type { ListenerSnapshot } from '../http/context.js';
 import type { RunningListener } from './running-listener.js';
 import type { ResolvedLimits } from '../listener/limits.js';
 import type { GatewayMetrics, Logger } from '../observability/contract.js';
+import { registerUpstreamConnectionsGauge } from '../observability/metrics.js';
 import { FilterRegistry } from '../reload/filter-registry.js';
 import { GenerationIndex, type Generation } from '../reload/generation.js';
 import type { Cluster, ClusterManager } from '../upstream/contract.js';
@@ -68,7 +70,7 @@ export class DataPlane {
   generation: Generation | undefined;
   readonly listeners = new Map<string, ListenerEntry>();
   readonly generations = new GenerationIndex();
-  readonly shared = new SharedStore();
+  readonly shared: SharedStore;
   readonly filters: FilterRegistry;
   lastError: ReloadError | undefined;
   /** Old resources still draining (stop waits for them). */
@@ -76,9 +78,12 @@ export class DataPlane {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly deps: DataPlaneDeps) {
+    this.shared = new SharedStore(perWorkerWarning(deps.log));
     this.filters = new FilterRegistry({
       log: deps.log, registry: deps.registry, shared: this.shared, clusters: new LiveClusters(this),
     });
+    // Read at scrape time from whatever cluster manager is current, so reloads need no re-wiring.
+    registerUpstreamConnectionsGauge(deps.registry, () => upstreamConnections(this.clusters));
   }
 
   /** Runs `fn` after every change queued before it: reloads and module swaps never interleave. */
@@ -94,4 +99,28 @@ export class DataPlane {
       .finally(() => this.releasing.delete(tracked));
     this.releasing.add(tracked);
   }
+}
+
+type PoolStats = { stats?: { connected?: number } };
+
+/** Open connections per cluster, summed over its endpoints' pools. */
+function upstreamConnections(clusters: ClusterManager | undefined): { cluster: string; connected: number }[] {
+  const out: { cluster: string; connected: number }[] = [];
+  for (const c of clusters?.all() ?? []) {
+    let connected = 0;
+    for (const ep of c.endpoints()) connected += (ep.dispatcher as unknown as PoolStats).stats?.connected ?? 0;
+    out.push({ cluster: c.name, connected });
+  }
+  return out;
+}
+
+/**
+ * With several worker processes each has its own shared data (Envoy's workers are threads of one
+ * process and share it): say so once, from the first worker, when a filter starts using it.
+ */
+function perWorkerWarning(log: Logger): ((vmId: string) => void) | undefined {
+  if (!cluster.isWorker || cluster.worker?.id !== 1) return undefined;
+  return (vmId) => log.warn('proxy-wasm shared data and queues are per worker process: counts kept there '
+    + '(e.g. local-ratelimit buckets) apply per worker; run with workers: 1 for one gateway-wide store',
+  { vm_id: vmId });
 }

@@ -14,11 +14,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { clientErrorHandler } from './client-error.js';
+import { installEdgeReplies } from './client-error.js';
 import { handleRequest } from './connection-manager.js';
 import type { HttpListenerContext } from './context.js';
 import { createH2Server, type H2Server, type Http2Limits } from './h2-server.js';
 import { SchemedContext } from './schemed-context.js';
+import { connectionTls } from './stream-lifecycle.js';
 import { handleWebSocket, isWebSocketUpgrade } from './websocket.js';
 import { serveIgnoringUpgrade } from './upgrade-fallback.js';
 import type { Duplex } from 'node:stream';
@@ -67,8 +68,13 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
   const plainCtx = ctx.scheme === 'http' ? ctx : new SchemedContext(ctx, 'http');
   const tlsCtx = ctx.scheme === 'https' ? ctx : new SchemedContext(ctx, 'https');
 
+  // The scheme follows the connection facts: a TLS socket says `encrypted`, and a connection the
+  // listener terminated TLS for carries its TLS facts even when it is not the TLS socket itself
+  // (HTTP behind network filters reads from a bridge stream).
+  const ctxFor = (socket: unknown): HttpListenerContext =>
+    (socket as Partial<TLSSocket>).encrypted === true || connectionTls(socket) !== undefined ? tlsCtx : plainCtx;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handleRequest((req.socket as Partial<TLSSocket>).encrypted === true ? tlsCtx : plainCtx, req, res);
+    handleRequest(ctxFor(req.socket), req, res);
   };
   const http1 = createServer(
     {
@@ -78,12 +84,14 @@ export function createHttpCodec(ctx: HttpListenerContext, options: HttpCodecOpti
       keepAliveTimeout: idleTimeoutMs,
       connectionsCheckingInterval: options.checkIntervalMs ?? 1000,
       noDelay: true,
+      // Host is checked (and a 400 logged) by the connection manager, not answered silently here.
+      requireHostHeader: false,
     },
     onRequest,
   );
-  http1.on('clientError', clientErrorHandler(ctx.name, () => ctx.snapshot.metrics));
+  installEdgeReplies(http1, ctx);
   http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const c = (req.socket as Partial<TLSSocket>).encrypted === true ? tlsCtx : plainCtx;
+    const c = ctxFor(req.socket);
     if (isWebSocketUpgrade(req)) handleWebSocket(c, req, socket, head);
     else serveIgnoringUpgrade(c, req, socket);
   });

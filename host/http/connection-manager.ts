@@ -5,13 +5,23 @@
  * pipeline becomes a 500 (or a reset once the response has started) and an error log line.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestInfo, writeReply } from './client-error.js';
 import type { HttpListenerContext } from './context.js';
 import { DirectStream } from './direct-stream.js';
 import { FilteredStream } from './filtered-stream.js';
+import { hostHeaderProblem } from './host-header.js';
 
 export function handleRequest(ctx: HttpListenerContext, req: IncomingMessage, res: ServerResponse): void {
   const snap = ctx.snapshot;
   try {
+    const bad = req.httpVersionMajor === 1 ? hostHeaderProblem(req.rawHeaders, req.httpVersionMinor) : undefined;
+    if (bad !== undefined) {
+      const info = requestInfo(ctx, req);
+      info.responseFlags.push('DPE');
+      info.responseCodeDetails = bad;
+      writeReply(ctx, info, res, 400);
+      return;
+    }
     if (snap.filterChain === undefined) new DirectStream(ctx, snap, req, res).start();
     else new FilteredStream(ctx, snap, snap.filterChain, req, res).start();
   } catch (err) {

@@ -33,6 +33,8 @@ export interface HttpListenerContext {
   /** Shutting down: every response from now on carries `Connection: close`. */
   readonly draining: boolean;
   readonly log: Logger;
+  /** Normalize request paths before routing (listener `normalize_path`; absent means on). */
+  readonly normalizePath?: boolean;
   /** A stream began (request accepted) / ended (response over or aborted). Drain bookkeeping. */
   streamStarted(): void;
   streamEnded(): void;

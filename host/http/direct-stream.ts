@@ -10,6 +10,8 @@ import type { ClusterRoute, Route, RouteRequest } from '../router/contract.js';
 import { applyToHeaderRecord } from '../router/header-mutations.js';
 import type { HttpListenerContext, ListenerSnapshot } from './context.js';
 import { failureReply, routeReply, sendLocalReply } from './local-reply.js';
+import { clientErrorOutcome, edgeReplyStatus } from './client-error.js';
+import { normalizePath } from './path-normalize.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
 import { finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm, type RequestHead } from './request-head.js';
 import { addTo, mutateFlat, trailerRecord } from './response-head.js';
@@ -59,6 +61,7 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
     head.hasBody = bodyFollows(req, head.hasBody);
     this.grpc = head.grpc;
     if (this.path.charCodeAt(0) !== 47 /* / */) absoluteForm(this, head);
+    if (ctx.normalizePath !== false) this.path = normalizePath(this.path);
     this.authority = head.authority;
     fillDownstream(info, req, ctx.scheme, this.method, this.path, head.authority);
     const requestId = head.requestId !== '' ? head.requestId : randomUUID();
@@ -165,7 +168,12 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
   /** The response is over: finished, or the connection went away first (DC). */
   closed(): void {
     const { res, info } = this;
-    if (!res.writableFinished) {
+    const edge = edgeReplyStatus(res);
+    if (edge !== undefined) {
+      info.responseCode = edge;
+      info.responseCodeDetails = clientErrorOutcome(edge).details;
+      this.upstream?.cancel();
+    } else if (!res.writableFinished) {
       info.responseFlags.push('DC');
       this.upstream?.cancel();
     }

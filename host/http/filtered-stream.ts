@@ -13,6 +13,8 @@ import { applyToHeaderMap, applyToHeaderRecord } from '../router/header-mutation
 import type { HttpListenerContext, ListenerSnapshot } from './context.js';
 import { HeaderMap } from './header-map.js';
 import { endWithHeaders, failureReply, routeReply, type LocalReply } from './local-reply.js';
+import { clientErrorOutcome, edgeReplyStatus } from './client-error.js';
+import { normalizePath } from './path-normalize.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
 import { dropHopByHop, finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm } from './request-head.js';
 import { RequestBody } from './request-body.js';
@@ -92,6 +94,7 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
       url = abs.path;
       head.authority = abs.authority;
     }
+    if (ctx.normalizePath !== false) url = normalizePath(url);
     fillDownstream(info, req, ctx.scheme, method, url, head.authority);
     info.requestId = head.requestId !== '' ? head.requestId : randomUUID();
     // Envoy adds x-request-id and x-forwarded-* before the filters run, so filters see them.
@@ -333,7 +336,12 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     if (this.over) return;
     this.over = true;
     const info = this.info;
-    if (!this.res.writableFinished) {
+    const edge = edgeReplyStatus(this.res);
+    if (edge !== undefined) {
+      info.responseCode = edge;
+      info.responseCodeDetails = clientErrorOutcome(edge).details;
+      this.upstream?.cancel();
+    } else if (!this.res.writableFinished) {
       info.responseFlags.push('DC');
       this.upstream?.cancel();
     }

@@ -13,12 +13,22 @@
  *     maxOutstandingPings, maxOutstandingSettings (node closes the session);
  *   - rapid reset (CVE-2023-44487): streams the client resets before their response finished
  *     are counted per time window; past the threshold the session gets GOAWAY
- *     (ENHANCE_YOUR_CALM) and is closed.
+ *     (ENHANCE_YOUR_CALM), one warning is logged, and it is closed. A stream already reset when
+ *     its request is emitted is never routed, so a burst queues nothing upstream.
  */
-import { constants, createServer, type Http2Server, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import {
+  constants,
+  createServer,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { isIPv6, Socket } from 'node:net';
 import type { HttpListenerContext } from './context.js';
+import { connectionTls, tagConnectionTls } from './stream-lifecycle.js';
 
 /** HTTP/2 limits of one listener. Every field has a default. */
 export interface Http2Limits {
@@ -60,10 +70,25 @@ interface SessionState {
   active: number;
   resets: number;
   windowStart: number;
+  /** GOAWAY sent for rapid reset: later resets of this session are neither counted nor logged. */
+  calmed: boolean;
 }
 
 const kState = Symbol('sluice.h2state');
 type TrackedSession = Http2Session & { [kState]?: SessionState };
+
+/**
+ * node's compatibility response reports `writableFinished` true once its stream closed, even
+ * when the client reset it mid-response. The pipeline reads it the way node:http means it (the
+ * whole response went out) to tell a completed stream from a client gone early (DC: the upstream
+ * request is cancelled), so the h2 response answers that question instead.
+ */
+const FINISHED_UNLESS_RESET: PropertyDescriptor = {
+  get(this: Http2ServerResponse): boolean {
+    const s = this.stream as ServerHttp2Stream | null | undefined;
+    return s != null && this.writableEnded && s.writableFinished && s.rstCode === constants.NGHTTP2_NO_ERROR;
+  },
+};
 
 export function createH2Server(
   ctx: HttpListenerContext,
@@ -86,13 +111,24 @@ export function createH2Server(
     maxHeaderListPairs: 512,
   });
   const sessions = new Set<Http2Session>();
+  /** The connection being handed to node:http2 ('session' is emitted synchronously from it). */
+  let accepting: Socket | undefined;
 
   // The compatibility request/response carry what the pipeline reads from node:http's
   // (method, url, rawHeaders, rawTrailers, socket, writeHead, write, end, addTrailers, events).
-  server.on('request', onRequest as unknown as Parameters<Http2Server['on']>[1]);
+  server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    // A stream reset in the same read as its HEADERS (a rapid-reset burst) can already be closed
+    // when node emits its request. It gets no route and no upstream request: that would queue
+    // work upstream for a response nobody will read.
+    const s = req.stream;
+    if (s.destroyed || s.closed) return;
+    Object.defineProperty(res, 'writableFinished', FINISHED_UNLESS_RESET);
+    onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  });
   server.on('session', (session: TrackedSession) => {
-    session[kState] = { active: 0, resets: 0, windowStart: 0 };
+    session[kState] = { active: 0, resets: 0, windowStart: 0, calmed: false };
     sessions.add(session);
+    if (accepting !== undefined && !(accepting instanceof Socket)) adoptConnectionFacts(session, accepting);
     session.once('close', () => sessions.delete(session));
     session.on('error', (err) => ctx.log.debug('http2 session error', { listener: ctx.name, error: String(err) }));
     session.on('stream', onStream);
@@ -114,6 +150,9 @@ export function createH2Server(
   });
 
   function onStream(this: TrackedSession, stream: ServerHttp2Stream): void {
+    // Reset in the same read as its HEADERS (a rapid-reset burst): the stream can arrive here
+    // already destroyed, its 'aborted' emitted before anyone could listen. It still counts.
+    if (stream.destroyed || stream.closed) return earlyReset(this);
     this[kState]!.active++;
     stream.once('aborted', onStreamAborted);
     stream.once('close', onStreamClose);
@@ -127,14 +166,20 @@ export function createH2Server(
   /** The client reset a stream whose response had not finished: rapid-reset accounting. */
   function onStreamAborted(this: ServerHttp2Stream): void {
     const session = this.session as TrackedSession | undefined;
-    const st = session?.[kState];
-    if (session === undefined || st === undefined || session.destroyed) return;
+    if (session !== undefined) earlyReset(session);
+  }
+
+  /** Counts one early reset of `session`; past the threshold: GOAWAY, logged once, and close. */
+  function earlyReset(session: TrackedSession): void {
+    const st = session[kState];
+    if (st === undefined || st.calmed || session.destroyed) return;
     const now = performance.now();
     if (now - st.windowStart > windowMs) {
       st.windowStart = now;
       st.resets = 0;
     }
     if (++st.resets <= maxEarlyResets) return;
+    st.calmed = true;
     ctx.log.warn('http2 rapid reset: closing session', { listener: ctx.name, resets: st.resets, window_ms: windowMs });
     // GOAWAY first and let it reach the socket; destroy() alone would send NO_ERROR.
     try {
@@ -157,7 +202,12 @@ export function createH2Server(
       // a 'secureConnect' that never comes. serve() is only given handshaken sockets.
       const t = socket as Socket & { secureConnecting?: boolean; encrypted?: boolean };
       if (t.encrypted === true && t.secureConnecting === true) t.secureConnecting = false;
-      server.emit('connection', socket);
+      accepting = socket;
+      try {
+        server.emit('connection', socket);
+      } finally {
+        accepting = undefined;
+      }
     },
     drain() {
       for (const s of sessions) if (!s.closed) s.close();
@@ -169,4 +219,41 @@ export function createH2Server(
       return sessions.size;
     },
   };
+}
+
+/** What a socket-like connection (the network-filter bridge) tells about itself. */
+interface ConnectionFacts {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+  encrypted?: boolean;
+}
+
+/**
+ * node:http2 wraps a connection that is not a net.Socket (HTTP behind network filters) in a
+ * socket of its own, which knows neither the client's addresses nor whether the connection is
+ * TLS, nor the TLS facts the listener attached; requests read all of that from this wrapper
+ * (req.socket), so it gets them from the connection. The wrapper's address getters read
+ * _getpeername / _getsockname, which a plain assignment (through node's socket proxy) overrides.
+ */
+function adoptConnectionFacts(session: Http2Session, from: Socket): void {
+  const f = from as unknown as ConnectionFacts;
+  try {
+    const to = session.socket as unknown as Record<string, unknown>;
+    const peer = { address: f.remoteAddress, port: f.remotePort, family: family(f.remoteAddress) };
+    const local = { address: f.localAddress, port: f.localPort, family: family(f.localAddress) };
+    to._getpeername = () => peer;
+    to._getsockname = () => local;
+    to.encrypted = f.encrypted === true;
+    const tls = connectionTls(from);
+    if (tls !== undefined) tagConnectionTls(to, tls);
+  } catch {
+    // The session is already gone (its socket unbound): it serves no request to report on.
+  }
+}
+
+function family(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  return isIPv6(address) ? 'IPv6' : 'IPv4';
 }

@@ -28,7 +28,8 @@ export class HeaderMap {
   /** Sum of name and value byte lengths (Envoy's byteSize, used by proxy_get_header_map_size). */
   byteSize(): number {
     let n = 0;
-    for (const s of this.kv) n += Buffer.byteLength(s);
+    // Names and values hold latin1 (one byte per char, as on the wire), not UTF-8.
+    for (const s of this.kv) n += s.length;
     return n;
   }
 

@@ -144,7 +144,8 @@ export class UpstreamRequest implements AttemptOwner {
         a.discard = true;
         return true;
       }
-      if (p.numRetries > 0) this.info.responseFlags.push('URX');
+      // URX only when retries were spent, not when the body rule forbade one.
+      if (p.numRetries > 0 && this.retriesDone >= p.numRetries) this.info.responseFlags.push('URX');
     }
     this.responseStarted = true;
     this.resumeFn = resume;
@@ -235,7 +236,9 @@ export class UpstreamRequest implements AttemptOwner {
       this.scheduleRetry(a.endpoint);
       return;
     }
-    if (p !== undefined && p.numRetries > 0 && retriableFailure(p, outcome)) this.info.responseFlags.push('URX');
+    if (p !== undefined && p.numRetries > 0 && this.retriesDone >= p.numRetries && retriableFailure(p, outcome)) {
+      this.info.responseFlags.push('URX');
+    }
     this.fail(FAILURE_REPLIES[outcome]);
   }
 

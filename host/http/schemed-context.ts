@@ -25,6 +25,9 @@ export class SchemedContext implements HttpListenerContext {
   get log(): Logger {
     return this.base.log;
   }
+  get normalizePath(): boolean | undefined {
+    return this.base.normalizePath;
+  }
   streamStarted(): void {
     this.base.streamStarted();
   }

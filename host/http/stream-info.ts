@@ -31,7 +31,8 @@ export interface StreamInfo {
   responseCode: number;
   /** Envoy-style response flags: UF (upstream connect failure), UT (timeout), UR (reset),
    *  NR (no route), UH (no healthy upstream), DC (downstream closed), LR (local reply),
-   *  URX (retry limit exceeded), RL (rate limited). Space-separated in the log. */
+   *  URX (retry limit exceeded), RL (rate limited), DPE (downstream protocol error). Space-separated
+   *  in the log. */
   responseFlags: string[];
   /** Short reason behind a local reply or failure, e.g. "upstream_connect_failure". */
   responseCodeDetails: string | undefined;
@@ -106,4 +107,9 @@ export function newStreamInfo(listenerName: string): StreamInfo {
     filterState: undefined,
     downstreamTls: undefined,
   };
+}
+
+/** `ip:port`, with an IPv6 ip in brackets (`[::1]:8080`) as Envoy writes socket addresses. */
+export function socketAddressText(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

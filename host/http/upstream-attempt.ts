@@ -49,10 +49,14 @@ export class UpstreamAttempt {
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    // Abandoned while still queued in the pool (the downstream went away first). Calling
+    // undici's abort here would destroy the pooled connection it was about to use, so a burst
+    // of cancelled requests would cost one upstream connection each and stall everyone else's
+    // requests behind the reconnects. A throw from onConnect instead makes undici drop just
+    // this request (errorRequest) and go on to the next one on the same connection.
+    if (this.done) throw ABORTED;
     this.dispatched = true;
-    // Abandoned while still queued in the pool: cancel before anything is written.
-    if (this.done) abort(ABORTED);
-    else this.abortFn = abort;
+    this.abortFn = abort;
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, _statusText: string): boolean {

@@ -23,6 +23,7 @@ import { failureReply, routeReply, type LocalReply } from './local-reply.js';
 import { finishUpstreamHeaders, scanRequestHead } from './request-head.js';
 import { fillDownstream, finishStream } from './stream-lifecycle.js';
 import { newStreamInfo, type StreamInfo } from './stream-info.js';
+import { normalizePath } from './path-normalize.js';
 import { FAILURE_REPLIES, type FailureReply } from './upstream-failure.js';
 import { runUpgradeFilters } from './websocket-filters.js';
 
@@ -71,7 +72,7 @@ class WebSocketTunnel {
     down.on('error', noop);
     down.once('close', () => this.close());
     const head = scanRequestHead(req.rawHeaders);
-    const path = req.url ?? '/';
+    const path = ctx.normalizePath !== false ? normalizePath(req.url ?? '/') : (req.url ?? '/');
     fillDownstream(info, req, ctx.scheme, req.method ?? 'GET', path, head.authority);
     info.requestId = head.requestId !== '' ? head.requestId : randomUUID();
     const flat = finishUpstreamHeaders(head, head.authority, info.requestId, info.downstreamRemoteAddress, ctx.scheme);

@@ -18,6 +18,7 @@ import { TcpProxyFactory } from '../network/tcp-proxy.js';
 import type { Logger } from '../observability/contract.js';
 import { buildRouter } from '../router/build.js';
 import type { Router } from '../router/contract.js';
+import type { ClusterManager } from '../upstream/contract.js';
 import { ServerTls } from '../tls/server-tls.js';
 import type { FilterChain } from './filter-chain.js';
 import { HttpListener } from './http-listener.js';
@@ -56,6 +57,11 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
   const derived: DerivedHttp[] = [];
   const baseDir = env.baseDir();
   const derive = (d: DerivedHttp, s: ListenerSnapshot): ListenerSnapshot => ({ ...s, router: d.router, filterChain: d.filters });
+  // What outlives a reload on a kept listener (tcp_proxy, wasm http_call of network filters and
+  // chain http_filters) reads clusters through this view of the current snapshot, never the
+  // cluster objects of the config it was built with.
+  let current = snapshot;
+  const clusters = currentClusters(() => current.clusters);
 
   const chainOf = (c: FilterChainConfig, name: string, path: string, isDefault: boolean): FilterChain => {
     let tls: ServerTls | undefined;
@@ -74,7 +80,7 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
       pending.push(async () => {
         const { buildNetworkFilters } = await import('../wasm/network-build.js');
         const built = await buildNetworkFilters(c.network_filters!, {
-          baseDir, listenerName: l.name, clusters: snapshot.clusters, log, registry: env.registry,
+          baseDir, listenerName: l.name, clusters, log, registry: env.registry,
         }).catch((err: unknown) => {
           throw new Error(`${path}.${(err as Error).message}`);
         });
@@ -87,10 +93,10 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
     if (c.tcp_proxy !== undefined) {
       const cluster = snapshot.clusters.get(c.tcp_proxy.cluster);
       if (cluster === undefined) throw new Error(`${path}.tcp_proxy.cluster: unknown cluster '${c.tcp_proxy.cluster}'`);
-      return { ...base, http: undefined, tcp: new TcpProxyFactory(cluster, c.tcp_proxy, env.networkMetrics.tcpProxy(l.name, cluster.name)) };
+      return { ...base, http: undefined, tcp: new TcpProxyFactory(clusters, c.tcp_proxy, env.networkMetrics.tcpProxy(l.name, cluster.name)) };
     }
     const opts = { scheme: tls ? 'https' as const : 'http' as const, forwardClientCert: c.tls?.forward_client_cert, tlsOf: connectionTls,
-      codecConfig: l };
+      codecConfig: l, normalizePath: l.normalize_path !== false };
     if (isDefault) return { ...base, http: new HttpListener(l.name, snapshot, limits, log, opts), tcp: undefined };
     const rc = env.routeConfig(c.route_config!);
     if (rc === undefined) throw new Error(`${path}.route_config: no route config named "${c.route_config}"`);
@@ -101,7 +107,7 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
       pending.push(async () => {
         const { buildHttpFilterChain } = await import('../filter/build.js');
         d.filters = await buildHttpFilterChain(c.http_filters!, {
-          baseDir, listenerName: l.name, clusters: snapshot.clusters, log, registry: env.registry,
+          baseDir, listenerName: l.name, clusters, log, registry: env.registry,
           bufferLimitBytes: limits.bufferLimitBytes,
         }).catch((err: unknown) => {
           throw new Error(`${path}.${(err as Error).message}`);
@@ -119,7 +125,7 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
     const hasDefault = l.route_config !== undefined || l.tcp_proxy !== undefined;
     const defaultChain = hasDefault ? chainOf(l, 'default', at, true) : undefined;
     const tlsFailures = env.networkMetrics.tlsFailure(l.name);
-    return new Listener(l.name, {
+    const listener = new Listener(l.name, {
       chains,
       defaultChain,
       inspectorTimeoutMs: durationMs(l.inspector_timeout, 10_000),
@@ -129,6 +135,7 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
         for (const p of pending) await p();
       },
       deriveSnapshots: (s) => {
+        current = s;
         for (const d of derived) {
           // A reload swaps snapshots with the applied config's route configs in place: follow
           // a chain's route config when it changed (it was validated and built once already).
@@ -142,8 +149,21 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
       },
       close: () => closers.forEach((c) => c()),
     }, limits, log, snapshot);
+    // The closures above share this scope: holding the build-time snapshot here would keep the
+    // first config (its filter VMs, cluster pools) alive for the listener's whole life.
+    snapshot = undefined!;
+    return listener;
   } catch (err) {
     closers.forEach((c) => c());
     throw err;
   }
+}
+
+/** A ClusterManager that forwards to whatever `of()` returns now; it owns nothing, so close is a no-op. */
+function currentClusters(of: () => ClusterManager): ClusterManager {
+  return {
+    get: (name) => of().get(name),
+    all: () => of().all(),
+    close: () => Promise.resolve(),
+  };
 }

@@ -31,11 +31,14 @@ export interface HttpChainOptions {
   tlsOf?: (socket: unknown) => DownstreamTlsInfo | undefined;
   /** The listener's `codec` and `http2` keys. */
   codecConfig?: ListenerCodecConfig;
+  /** The listener's `normalize_path` (default true). */
+  normalizePath?: boolean;
 }
 
 /** One HTTP chain: the context the connection manager serves requests with, and its codec. */
 export class HttpListener implements HttpListenerContext {
   readonly scheme: 'http' | 'https';
+  readonly normalizePath: boolean;
   /** Swapped whole on reload; each request reads it once. */
   snapshot: ListenerSnapshot;
   draining = false;
@@ -52,6 +55,7 @@ export class HttpListener implements HttpListenerContext {
   ) {
     this.snapshot = snapshot;
     this.scheme = opts.scheme;
+    this.normalizePath = opts.normalizePath !== false;
     this.codec = createHttpCodec(this, codecOptionsFrom(opts.codecConfig ?? {}, {
       maxHeaderSize: limits.maxHeaderSize,
       headersTimeoutMs: limits.headersTimeoutMs,

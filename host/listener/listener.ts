@@ -74,8 +74,8 @@ export class Listener implements ConnectionContext {
   }
 
   /**
-   * The listener-level snapshot (tests and hot reload swap it). A listener without a
-   * listener-level HTTP chain keeps the one it was built with (tcp_proxy reads its clusters).
+   * The listener-level snapshot (tests and hot reload swap it). Every chain follows it: HTTP
+   * chains serve it (or one derived from it), tcp_proxy and wasm http_call read its clusters.
    */
   get snapshot(): ListenerSnapshot {
     return this.base;

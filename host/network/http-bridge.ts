@@ -2,7 +2,8 @@
  * The HTTP codec's view of a connection that has network filters: a Duplex that node:http
  * reads the filtered client bytes from and writes its responses into, which then pass the
  * filters (upstream data, reverse order) on their way to the client. It looks enough like a
- * socket (addresses, setTimeout, setNoDelay) for node:http and the connection manager.
+ * socket (addresses, `encrypted`, setTimeout, setNoDelay) for node:http, node:http2 and the
+ * connection manager; the listener attaches the TLS facts (tagConnectionTls).
  */
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -16,6 +17,8 @@ export class HttpBridge extends Duplex implements FilterManagerSink {
   readonly remotePort: number | undefined;
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;
+  /** The downstream connection is TLS (the listener terminated it): requests on it are https. */
+  readonly encrypted: boolean;
   private readonly filters: NetworkFilterManager;
   private closedByUs = false;
   private waitingDrain: (() => void) | undefined;
@@ -26,6 +29,7 @@ export class HttpBridge extends Duplex implements FilterManagerSink {
     this.remotePort = down.remotePort;
     this.localAddress = down.localAddress;
     this.localPort = down.localPort;
+    this.encrypted = (down as Socket & { encrypted?: boolean }).encrypted === true;
     this.filters = new NetworkFilterManager(info, factories, this);
   }
 

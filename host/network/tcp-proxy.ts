@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { durationMs } from '../config/duration.js';
 import type { TcpProxyConfig } from '../config/types.js';
-import type { Cluster, Endpoint } from '../upstream/contract.js';
+import type { Cluster, ClusterManager, Endpoint } from '../upstream/contract.js';
 import type { TcpProxyStats } from './tcp-metrics.js';
 
 /** What the session hears from the upstream connection. */
@@ -21,22 +21,29 @@ export interface UpstreamEvents {
   drain(): void;
 }
 
-/** One tcp_proxy config bound to its cluster and stats, built once per chain. */
+/**
+ * One tcp_proxy config and its stats, built once per chain. The cluster is looked up by name in
+ * the current config's clusters on every connection: a listener kept across a reload must not
+ * connect through the previous config's cluster (closed once that config drained).
+ */
 export class TcpProxyFactory {
   readonly idleTimeoutMs: number;
+  readonly clusterName: string;
 
-  constructor(readonly cluster: Cluster, cfg: TcpProxyConfig, readonly stats: TcpProxyStats) {
+  constructor(private readonly clusters: ClusterManager, cfg: TcpProxyConfig, readonly stats: TcpProxyStats) {
+    this.clusterName = cfg.cluster;
     this.idleTimeoutMs = durationMs(cfg.idle_timeout, 3_600_000);
   }
 
-  /** Connects to an endpoint; null when the cluster has none (the caller closes downstream). */
+  /** Connects to an endpoint; null when the cluster is gone or has none (the caller closes downstream). */
   open(events: UpstreamEvents, hash?: number): TcpUpstream | null {
-    const ep = this.cluster.chooseEndpoint(hash);
-    if (ep === null) {
+    const cluster = this.clusters.get(this.clusterName);
+    const ep = cluster?.chooseEndpoint(hash) ?? null;
+    if (cluster === undefined || ep === null) {
       this.stats.connectFailures.inc();
       return null;
     }
-    return new TcpUpstream(this, ep, events);
+    return new TcpUpstream(this, cluster, ep, events);
   }
 }
 
@@ -46,8 +53,7 @@ export class TcpUpstream {
   private connected = false;
   private ended = false;
 
-  constructor(private readonly f: TcpProxyFactory, readonly endpoint: Endpoint, private readonly events: UpstreamEvents) {
-    const cluster = f.cluster;
+  constructor(private readonly f: TcpProxyFactory, cluster: Cluster, readonly endpoint: Endpoint, events: UpstreamEvents) {
     cluster.onRequestStart(endpoint);
     const s = connect({ host: endpoint.ip, port: endpoint.port, allowHalfOpen: true, noDelay: true });
     this.socket = s;

@@ -20,6 +20,7 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
   private downDone = false;
   private upDone = false;
   private opened = false;
+  private upCloseReported = false;
 
   constructor(private readonly down: Socket, private readonly proxy: TcpProxyFactory, readonly info: StreamInfo,
     factories: readonly NetworkFilterFactory[], private readonly onDone: () => void) {
@@ -49,9 +50,10 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
       });
     }
     down.once('close', () => this.downstreamClosed());
-    // A filter that stops on_new_connection holds the upstream connect until bytes pass it.
-    if (this.filters?.start() === false) return;
-    this.openUpstream();
+    // A filter that stops on_new_connection holds the upstream connect until the chain goes
+    // on (ready) or bytes pass it.
+    if (this.filters) this.filters.start();
+    else this.openUpstream();
   }
 
   private openUpstream(): void {
@@ -65,6 +67,10 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
   }
 
   // ---- FilterManagerSink ----
+  ready(): void {
+    this.openUpstream();
+  }
+
   toUpstream(data: Buffer, end: boolean): void {
     if (!this.opened) this.openUpstream();
     const up = this.upstream;
@@ -100,8 +106,14 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
   }
 
   end(): void {
-    if (this.filters) this.filters.upstreamData(undefined, true);
-    else this.toDownstream(EMPTY, true);
+    if (!this.filters) {
+      this.toDownstream(EMPTY, true);
+      return;
+    }
+    this.filters.upstreamData(undefined, true);
+    // Envoy reports the upstream close at its FIN: the socket's own close may come after the
+    // client side closed and the filters are gone.
+    this.upstreamClosed(Peer.Remote);
   }
 
   drain(): void {
@@ -110,7 +122,7 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
 
   closed(failure: 'connect_failure' | 'reset' | undefined): void {
     this.upDone = true;
-    if (!this.downDone) this.filters?.upstreamClosed(this.upstreamClosedByUs ? Peer.Local : Peer.Remote);
+    this.upstreamClosed(this.upstreamClosedByUs ? Peer.Local : Peer.Remote);
     if (failure !== undefined) {
       // Nothing more can reach the client intact: close it now.
       this.closedByUs = true;
@@ -120,6 +132,13 @@ export class TcpSession implements FilterManagerSink, UpstreamEvents {
       this.down.destroySoon();
     }
     this.finish();
+  }
+
+  /** proxy_on_upstream_connection_close, once, while the filters are alive. */
+  private upstreamClosed(peer: Peer): void {
+    if (this.upCloseReported || this.downDone) return;
+    this.upCloseReported = true;
+    this.filters?.upstreamClosed(peer);
   }
 
   private closeBoth(): void {

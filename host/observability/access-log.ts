@@ -4,13 +4,16 @@
  * Cheap on the data path: write() only formats a line and pushes it onto a batch; the batch is
  * written once per event-loop turn (or sooner when large) through a stream. stdout/stderr writes
  * are synchronous in Node for files and pipes, so batching keeps that to one syscall per turn
- * instead of one per request; files go through fs.WriteStream (libuv thread pool).
+ * instead of one per request; files go through fs.WriteStream (libuv thread pool). When stdout or
+ * stderr is a pipe the workers share, a batch goes out in line-aligned writes of at most PIPE_BUF
+ * bytes so lines from different workers never interleave (line-chunks.ts).
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { AccessLogConfig } from '../config/types.js';
-import type { StreamInfo } from '../http/stream-info.js';
+import { socketAddressText, type StreamInfo } from '../http/stream-info.js';
 import type { AccessLog, Logger } from './contract.js';
+import { PIPE_ATOMIC_BYTES, isSharedPipe, packLines } from './line-chunks.js';
 
 /** Flush early when a batch grows past this (bytes, roughly: string length). */
 const BATCH_FLUSH_CHARS = 64 * 1024;
@@ -19,6 +22,10 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 export interface AccessLogDeps {
   log: Logger;
+  /** Where `path: stdout` / `stderr` lines go; default process.stdout / process.stderr (tests pass their own). */
+  stdio?: Writable;
+  /** That stream is a pipe shared with other processes; default: detected from its file descriptor. */
+  sharedPipe?: boolean;
 }
 
 /** The fields of one access log line, in the order they are written. */
@@ -59,7 +66,7 @@ export function accessLogEntry(info: StreamInfo, nowMs: number): AccessLogEntry 
     response_flags: info.responseFlags.length ? info.responseFlags.join(' ') : '-',
     response_code_details: info.responseCodeDetails ?? null,
     request_id: info.requestId,
-    downstream_remote_address: ip.includes(':') ? `[${ip}]:${info.downstreamRemotePort}` : `${ip}:${info.downstreamRemotePort}`,
+    downstream_remote_address: socketAddressText(ip, info.downstreamRemotePort),
     authority: info.authority,
   };
 }
@@ -78,8 +85,10 @@ export function createAccessLog(cfg: AccessLogConfig | undefined, deps: AccessLo
   if (!cfg || cfg.disabled) return NOOP;
   const { log } = deps;
   const ownsSink = cfg.path !== 'stdout' && cfg.path !== 'stderr';
-  const sink: Writable =
-    cfg.path === 'stdout' ? process.stdout : cfg.path === 'stderr' ? process.stderr : createWriteStream(cfg.path, { flags: 'a' });
+  const sink: Writable = ownsSink
+    ? createWriteStream(cfg.path, { flags: 'a' })
+    : deps.stdio ?? (cfg.path === 'stdout' ? process.stdout : process.stderr);
+  const pipeWrites = !ownsSink && (deps.sharedPipe ?? isSharedPipe(cfg.path === 'stdout' ? 1 : 2));
 
   let batch: string[] = [];
   let batchChars = 0;
@@ -98,7 +107,7 @@ export function createAccessLog(cfg: AccessLogConfig | undefined, deps: AccessLo
   const flush = (): void => {
     scheduled = false;
     if (batch.length === 0) return;
-    const chunk = batch.join('');
+    const lines = batch;
     batch = [];
     batchChars = 0;
     if (failed) return;
@@ -107,7 +116,11 @@ export function createAccessLog(cfg: AccessLogConfig | undefined, deps: AccessLo
       dropped += 1;
       return;
     }
-    sink.write(chunk);
+    if (!pipeWrites) {
+      sink.write(lines.join(''));
+      return;
+    }
+    for (const chunk of packLines(lines, PIPE_ATOMIC_BYTES)) sink.write(chunk);
   };
 
   return {

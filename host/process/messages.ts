@@ -65,8 +65,12 @@ export interface ChangeOutcome {
 /** Primary → worker. */
 export type ToWorker =
   | { sluice: 'change'; id: number; change: WorkerChange }
-  /** The config to run, sent once right after fork (see ./worker-config.ts for why not a path). */
-  | { sluice: 'config'; loaded: unknown }
+  /**
+   * The config to run, sent once right after fork (see ./worker-config.ts for why not a path),
+   * and the filter module changes its siblings applied since (./filter-journal.ts), applied in
+   * order before the worker reports `started`.
+   */
+  | { sluice: 'config'; loaded: unknown; changes?: WorkerChange[] }
   | { sluice: 'ping'; seq: number }
   | { sluice: 'query'; id: number; query: WorkerQuery }
   /** Stop accepting, drain in-flight requests for at most `drainTimeoutMs`, then exit 0. */

@@ -33,17 +33,44 @@ async function askAll(slots: readonly WorkerSlot[], query: WorkerQuery): Promise
   );
 }
 
+/** What the primary knows of the config its workers run (SupervisorReloader satisfies it). */
+export interface PrimaryConfig {
+  readonly current: LoadedConfig;
+  /** Where `current` came from: 'admin' (POST /config) lasts until the next file reload. */
+  readonly source: 'file' | 'admin';
+  /** The last config refused by the primary's validation: workers never saw it. */
+  readonly lastError: { at: Date; errors: string[] } | undefined;
+}
+
+interface DumpVersion {
+  last_error?: { at: string; errors: string[] } | null;
+  [k: string]: unknown;
+}
+
 /**
- * Puts the `admin` block back into a worker's config dump: workers run a copy without it (the
- * admin server is the primary's), but the dump should show the config the operator wrote, which
- * is also what its hash is of.
+ * Completes a worker's config dump with what only the primary knows: the `admin` block (workers
+ * run a copy without it, but the dump shows the config the operator wrote, which is also what
+ * its hash is of), the config's source, and a refusal newer than the worker's own last error.
  */
-function withAdmin(current: () => LoadedConfig): (dump: unknown) => unknown {
+function withPrimary(state: () => PrimaryConfig): (dump: unknown) => unknown {
   return (dump) => {
-    const loaded = current();
-    const d = dump as { config?: unknown } | null;
-    if (!loaded.config.admin || typeof d !== 'object' || d === null || typeof d.config !== 'object' || d.config === null) return dump;
-    return { ...d, config: { admin: loaded.config.admin, ...d.config } };
+    const s = state();
+    const d = dump as { config?: unknown; version?: DumpVersion } | null;
+    if (typeof d !== 'object' || d === null) return dump;
+    const out: Record<string, unknown> = { ...d };
+    if (typeof d.version === 'object' && d.version !== null) {
+      const mine = s.lastError;
+      const theirs = d.version.last_error;
+      const newer = mine !== undefined && (theirs == null || Date.parse(theirs.at) < mine.at.getTime());
+      out.version = {
+        ...d.version, source: s.source,
+        ...(newer ? { last_error: { at: mine.at.toISOString(), errors: mine.errors } } : {}),
+      };
+    }
+    if (s.current.config.admin && typeof d.config === 'object' && d.config !== null) {
+      out.config = { admin: s.current.config.admin, ...d.config };
+    }
+    return out;
   };
 }
 
@@ -64,10 +91,10 @@ async function fromOneWorker(slots: readonly WorkerSlot[], query: WorkerQuery, s
 }
 
 /**
- * The primary's routes for `slots`; `registry` holds the supervisor's own metrics; `loaded` is
- * the config the workers run now (it changes with reloads).
+ * The primary's routes for `slots`; `registry` holds the supervisor's own metrics; `config` is
+ * what the primary knows of the config the workers run now (it changes with reloads).
  */
-export function supervisorAdminRoutes(slots: readonly WorkerSlot[], registry: Registry, loaded: () => LoadedConfig): AdminRoute[] {
+export function supervisorAdminRoutes(slots: readonly WorkerSlot[], registry: Registry, config: () => PrimaryConfig): AdminRoute[] {
   const countHeader = (n: number): Record<string, string> => ({ 'x-sluice-workers-answered': `${n}/${slots.length}` });
   return [
     {
@@ -95,7 +122,7 @@ export function supervisorAdminRoutes(slots: readonly WorkerSlot[], registry: Re
       method: 'GET',
       path: '/config_dump',
       help: `the effective config with its version, from one worker (header ${WORKER_HEADER})`,
-      handler: () => fromOneWorker(slots, 'config_dump', withAdmin(loaded)),
+      handler: () => fromOneWorker(slots, 'config_dump', withPrimary(config)),
     },
     {
       method: 'GET',

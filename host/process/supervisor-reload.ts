@@ -4,7 +4,9 @@
  * over IPC; each applies it as a diff and answers; the result lists every worker's outcome.
  * Filter module changes (upload, canary, promote, rollback) are forwarded the same way. The
  * config file and the filter module files are watched here, in the primary, and SIGHUP too.
- * A worker restarted later gets the last applied config.
+ * A worker restarted later gets the last applied config and the filter changes applied since
+ * (./filter-journal.ts). Configs refused here never reach a worker, so this is where their
+ * error and `sluice_config_reloads_total{result="refused"}` are kept (merged into GET /config_dump).
  */
 import { resolve } from 'node:path';
 import type { AdminResponse, AdminRoute } from '../admin/contract.js';
@@ -12,7 +14,10 @@ import { watchFileContent } from '../reload/file-poll.js';
 import { jsonResponse } from '../admin/endpoints.js';
 import { ConfigLoadError } from '../config/errors.js';
 import { loadConfigFile, parseConfigText, type LoadedConfig } from '../config/load.js';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/contract.js';
+import { ReloadMetrics } from '../reload/metrics.js';
+import { FilterJournal } from './filter-journal.js';
 import type { ChangeOutcome, WorkerChange } from './messages.js';
 import { workerLoadedConfig } from './worker-config.js';
 import type { WorkerSlot } from './worker-slot.js';
@@ -24,13 +29,33 @@ interface WorkerResult extends ChangeOutcome {
   worker: number;
 }
 
+/** The last config refused by the primary's own validation (cleared by the next applied one). */
+export interface RefusedConfig {
+  at: Date;
+  errors: string[];
+}
+
 export class SupervisorReloader {
   /** The config the workers run (the last one at least one worker applied). */
   current: LoadedConfig;
+  /** Where `current` came from: POST /config lasts only until the next file reload. */
+  source: 'file' | 'admin' = 'file';
+  lastError: RefusedConfig | undefined;
+  readonly journal = new FilterJournal();
+  private readonly metrics: ReloadMetrics | undefined;
   private unwatchModules: (() => void) | undefined;
 
-  constructor(private readonly slots: readonly WorkerSlot[], loaded: LoadedConfig, private readonly log: Logger) {
+  /** `registry`: the primary's own (aggregated with the workers' on /stats/prometheus). */
+  constructor(private readonly slots: readonly WorkerSlot[], loaded: LoadedConfig, private readonly log: Logger, registry?: Registry) {
     this.current = loaded;
+    this.metrics = registry ? new ReloadMetrics(registry) : undefined;
+  }
+
+  /** Sends a filter change to every serving worker and remembers it for workers started later. */
+  private async filterChange(change: WorkerChange): Promise<WorkerResult[]> {
+    const results = await this.toWorkers(change);
+    this.journal.record(change, results);
+    return results;
   }
 
   /** Sends `change` to every serving worker; one result per worker. */
@@ -54,11 +79,14 @@ export class SupervisorReloader {
   }
 
   /** Applies a validated config to every worker. */
-  async apply(next: LoadedConfig): Promise<AdminResponse> {
+  async apply(next: LoadedConfig, source: 'file' | 'admin'): Promise<AdminResponse> {
     if ((next.config.workers ?? 1) !== (this.current.config.workers ?? 1)) this.log.warn('workers changed: applies at the next restart');
     const results = await this.toWorkers({ kind: 'reload', loaded: workerLoadedConfig(next) });
     if (results.some((r) => r.ok)) {
+      this.journal.configApplied(this.current, next);
       this.current = next;
+      this.source = source;
+      this.lastError = undefined;
       for (const s of this.slots) s.setConfig(workerLoadedConfig(next));
       this.syncModuleWatch();
     }
@@ -68,6 +96,8 @@ export class SupervisorReloader {
 
   private refused(e: ConfigLoadError): AdminResponse {
     const errors = e.errors.map((x) => `${x.path}: ${x.message}`);
+    this.lastError = { at: new Date(), errors };
+    this.metrics?.reload('refused');
     for (const line of errors) this.log.error(`config reload refused: ${line}`);
     return jsonResponse({ error: 'config refused; nothing changed', errors }, 400);
   }
@@ -75,7 +105,7 @@ export class SupervisorReloader {
   /** SIGHUP / file watch: read, validate here, then apply in every worker. */
   async reloadFile(file: string): Promise<AdminResponse> {
     try {
-      return await this.apply(await loadConfigFile(file));
+      return await this.apply(await loadConfigFile(file), 'file');
     } catch (err) {
       if (err instanceof ConfigLoadError) return this.refused(err);
       throw err;
@@ -92,12 +122,12 @@ export class SupervisorReloader {
       if (err instanceof ConfigLoadError) return this.refused(err);
       throw err;
     }
-    return this.apply(next);
+    return this.apply(next, 'admin');
   }
 
   /** The hot-change admin endpoints of the primary (per-worker results). */
   routes(): AdminRoute[] {
-    const filter = async (change: WorkerChange): Promise<AdminResponse> => this.answer(await this.toWorkers(change));
+    const filter = async (change: WorkerChange): Promise<AdminResponse> => this.answer(await this.filterChange(change));
     return [
       {
         method: 'PUT', path: '/filters/{name}', help: 'load a new module version in every worker (.wasm body; ?canary=10)',
@@ -136,7 +166,7 @@ export class SupervisorReloader {
       stops.push(watchFileContent(file, intervalMs, (bytes) => {
         for (const name of names) {
           this.log.info(`filter ${name}: module file changed, loading it in every worker`, { file });
-          void this.toWorkers({ kind: 'filter_load', name, module: bytes.toString('base64') });
+          void this.filterChange({ kind: 'filter_load', name, module: bytes.toString('base64') });
         }
       }));
     }

@@ -120,6 +120,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         fork,
         config: workerConfig,
         log,
+        replay: () => reloader.journal.replay(),
         callbacks: {
           started(slot, listeners) {
             firstListeners ??= listeners;
@@ -134,7 +135,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     );
   }
   const registry = supervisorRegistry(slots);
-  const reloader = new SupervisorReloader(slots, opts.loaded, log);
+  const reloader = new SupervisorReloader(slots, opts.loaded, log, registry);
 
   // The admin address is bound first: if it is taken, fail before forking anything.
   let admin: AdminServer | undefined;
@@ -145,7 +146,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         registry,
         view: supervisorView(slots, opts.loaded),
         log,
-        routes: [...supervisorAdminRoutes(slots, registry, () => reloader.current), ...reloader.routes()],
+        routes: [...supervisorAdminRoutes(slots, registry, () => reloader), ...reloader.routes()],
       });
     } catch (err) {
       return reportStartFailure(bindError('admin.address', opts.loaded.config.admin.address, err));

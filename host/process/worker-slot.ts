@@ -12,7 +12,7 @@ import type { Worker } from 'node:cluster';
 import type { Logger } from '../observability/contract.js';
 import { RestartBackoff, type BackoffOptions } from './backoff.js';
 import { HeartbeatMonitor } from './heartbeat.js';
-import { fromWireError, isFromWorker, type BoundListener, type ToWorker } from './messages.js';
+import { fromWireError, isFromWorker, type BoundListener, type ToWorker, type WorkerChange } from './messages.js';
 import { WorkerRpc } from './worker-rpc.js';
 
 export type SlotState = 'starting' | 'ready' | 'backoff' | 'stopping' | 'stopped';
@@ -52,6 +52,8 @@ export interface SlotOptions extends SlotTimings {
   config: unknown;
   log: Logger;
   callbacks: SlotCallbacks;
+  /** Filter module changes a new process applies after its config (./filter-journal.ts). */
+  replay?: () => WorkerChange[];
 }
 
 /** One supervised worker position; see the file comment for its lifecycle. */
@@ -183,7 +185,7 @@ export class WorkerSlot {
         clearTimeout(this.helloTimer);
         this.greeted = true;
         if (this.state === 'stopping') this.send(worker, { sluice: 'stop', drainTimeoutMs: this.drainTimeoutMs });
-        else this.send(worker, { sluice: 'config', loaded: this.config });
+        else this.send(worker, { sluice: 'config', loaded: this.config, changes: this.opts.replay?.() ?? [] });
         this.startHeartbeat(worker);
         return;
       case 'pong':

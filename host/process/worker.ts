@@ -125,11 +125,12 @@ export function runWorker(opts: WorkerOptions): Promise<number> {
       );
     };
 
-    const start = async (loaded: LoadedConfig): Promise<void> => {
+    const start = async (loaded: LoadedConfig, changes: readonly WorkerChange[]): Promise<void> => {
       try {
         const g = await opts.startGateway(loaded, { log, registry });
         gateway = g;
         view = opts.viewOf?.(g);
+        await replay(g, changes);
         // A stop that arrived while starting already resolved (the process exits): say nothing.
         if (stopping) return;
         const listeners = g.listeners().map((l) => ({ name: l.name, host: l.host, port: l.port }));
@@ -138,6 +139,16 @@ export function runWorker(opts: WorkerOptions): Promise<number> {
         log.error('worker failed to start', { error: String(err) });
         await send({ sluice: 'start_failed', error: toWireError(err) });
         resolve(EXIT_FAILURE);
+      }
+    };
+
+    /** Catches up with the siblings' module changes; one that fails leaves the file's module serving. */
+    const replay = async (g: WorkerGateway, changes: readonly WorkerChange[]): Promise<void> => {
+      for (const c of changes) {
+        const outcome: ChangeOutcome = opts.applyChange
+          ? await opts.applyChange(g, c)
+          : { ok: false, error: 'this worker cannot apply changes' };
+        if (!outcome.ok) log.warn('worker: replaying a filter change failed', { change: c.kind, error: outcome.error });
       }
     };
 
@@ -158,7 +169,7 @@ export function runWorker(opts: WorkerOptions): Promise<number> {
           // One config per process: a duplicate must not start a second gateway.
           if (!configured) {
             configured = true;
-            void start(loaded);
+            void start(loaded, Array.isArray(m.changes) ? m.changes : []);
           }
           return;
         }

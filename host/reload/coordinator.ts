@@ -8,7 +8,7 @@
  * with a ConfigLoadError (`path: message` lines); what was serving keeps serving.
  */
 import { ConfigLoadError } from '../config/errors.js';
-import type { LoadedConfig } from '../config/load.js';
+import { canonicalJson, type LoadedConfig } from '../config/load.js';
 import { asConfigLoadError, bindError } from '../gateway/config-errors.js';
 import type { DataPlane } from '../gateway/data-plane.js';
 import { parseAddress } from '../config/address.js';
@@ -20,6 +20,7 @@ import type { ClusterManager } from '../upstream/contract.js';
 import { diffConfigs, type ConfigDiff } from './config-diff.js';
 import { Generation } from './generation.js';
 import { planListener, type Built, type ListenerPlan } from './listener-plan.js';
+import { checkRouteOverrides } from './route-overrides.js';
 
 /** What a successful apply reports. */
 export interface ApplyReport {
@@ -100,7 +101,9 @@ export async function applyConfig(plane: DataPlane, next: LoadedConfig): Promise
     const rebind = new Set(diff.listeners.rebind);
     for (let i = 0; i < next.config.listeners.length; i++) {
       try {
-        plans.push(planListener(plane, next, i, routers, modules, gen, rebind, wrapped, built));
+        const plan = planListener(plane, next, i, routers, modules, gen, rebind, wrapped, built);
+        plans.push(plan);
+        checkOverrides(plane, next, plan);
       } catch (err) {
         throw asConfigLoadError(err, `listeners[${i}]`);
       }
@@ -113,6 +116,17 @@ export async function applyConfig(plane: DataPlane, next: LoadedConfig): Promise
   }
   await afterCommit(plane, plans);
   return { hash: next.hash, loadedAt: next.loadedAt.toISOString(), diff, durationMs: performance.now() - t0 };
+}
+
+/** A new chain, or a changed route config on a kept one: its per-route overrides must start. */
+function checkOverrides(plane: DataPlane, next: LoadedConfig, plan: ListenerPlan): void {
+  const name = plan.cfg.route_config;
+  if (name === undefined || plan.chain === undefined) return;
+  const at = (next.config.route_configs ?? []).findIndex((r) => r.name === name);
+  const rc = next.config.route_configs?.[at];
+  const before = plane.loaded?.config.route_configs?.find((r) => r.name === name);
+  if (!plan.chainIsNew && before !== undefined && rc !== undefined && canonicalJson(before) === canonicalJson(rc)) return;
+  checkRouteOverrides(plan.chain, rc, `route_configs[${at}]`);
 }
 
 /** The atomic step: every listener's snapshot and the plane's state change with no await in between. */

@@ -27,6 +27,8 @@ export interface CanaryState {
   maxTrapRate: number;
   /** An automatic rollback is queued. */
   rollingBack: boolean;
+  /** Rolled back because a canary VM failed and is not replaced. */
+  dead: boolean;
 }
 
 /** Everything known about one filter name. */
@@ -59,8 +61,13 @@ export class FilterRegistry {
   readonly slots = new Map<string, FilterSlot>();
   readonly pool = new PluginPool();
   readonly serials = new VersionCounter();
-  /** Set by the rollout: a canary plugin failed (auto rollback check). */
-  onCanaryTrap: ((slot: FilterSlot) => void) | undefined;
+  /** Chains built here and not yet released: their per-route configuration VMs count in GET /filters. */
+  private readonly chains = new Set<WasmFilterChain>();
+  /**
+   * Set by the rollout: a canary plugin failed (auto rollback check). `vmDead`: the failed VM is
+   * not replaced (fail_closed / fail_open), so every later canary stream on it fails unseen.
+   */
+  onCanaryTrap: ((slot: FilterSlot, vmDead: boolean) => void) | undefined;
 
   constructor(private readonly deps: FilterRegistryDeps) {}
 
@@ -112,9 +119,10 @@ export class FilterRegistry {
   /**
    * A chain for `filters` of listener `listener`, each filter on `versionOf(name)`, reusing live
    * VMs. Throws `http_filters[<i>] (<name>): <reason>` after releasing what it acquired.
+   * `drainMs` (the listener's drain_timeout) bounds how long the chain's close waits for streams.
    */
   buildChain(listener: string, filters: readonly HttpFilterConfig[], bufferLimitBytes: number,
-    versionOf: (name: string) => ModuleVersion | undefined): WasmFilterChain {
+    versionOf: (name: string) => ModuleVersion | undefined, drainMs?: number): WasmFilterChain {
     const plugins: WasmPlugin[] = [];
     try {
       for (const [i, f] of filters.entries()) {
@@ -123,7 +131,7 @@ export class FilterRegistry {
           if (version === undefined) throw new Error('no module loaded');
           plugins.push(this.pool.acquire(listener, i, f, version, {
             log: this.deps.log, registry: this.deps.registry, shared: this.deps.shared, clusters: this.deps.clusters,
-            onFailure: () => this.noteTrap(f.name, version),
+            onFailure: (p) => this.noteTrap(f.name, version, p.failurePolicy !== 'fail_reload'),
           }));
         } catch (err) {
           throw new Error(`http_filters[${i}] (${f.name}): ${(err as Error).message}`);
@@ -133,23 +141,40 @@ export class FilterRegistry {
       for (const p of plugins) this.pool.release(p);
       throw err;
     }
-    return new WasmFilterChain(plugins, bufferLimitBytes, (p) => this.pool.release(p));
+    // Forgotten as soon as it releases its VMs: the set must not keep old chains reachable.
+    const chain: WasmFilterChain = new WasmFilterChain(plugins, bufferLimitBytes, (p) => {
+      this.chains.delete(chain);
+      this.pool.release(p);
+    }, drainMs);
+    this.chains.add(chain);
+    return chain;
   }
 
-  private noteTrap(name: string, version: ModuleVersion): void {
+  private noteTrap(name: string, version: ModuleVersion, vmDead: boolean): void {
     const slot = this.slots.get(name);
     if (slot === undefined) return;
     slot.traps++;
     if (slot.canary !== undefined && slot.canary.version === version) {
       slot.canary.traps++;
-      this.onCanaryTrap?.(slot);
+      this.onCanaryTrap?.(slot, vmDead);
     }
   }
 
-  /** GET /filters. */
+  /** Live VMs of per-route configurations of filter `name`, over every chain not released. */
+  private overrideVms(name: string): number {
+    let n = 0;
+    for (const c of this.chains) {
+      if (c.isReleased) this.chains.delete(c);
+      else n += c.overrideVms(name);
+    }
+    return n;
+  }
+
+  /** GET /filters. `vms` includes the VMs of per-route configurations (`route_vms`). */
   describe(): unknown {
     return [...this.slots.values()].map((s) => {
       const counts = this.pool.counts(s.name);
+      const routeVms = this.overrideVms(s.name);
       return {
         name: s.name,
         file: s.file,
@@ -157,7 +182,8 @@ export class FilterRegistry {
         sha256: s.current.sha256,
         abi_version: s.current.compiled.shape.abi,
         loaded_at: s.current.loadedAt.toISOString(),
-        vms: counts.vms,
+        vms: counts.vms + routeVms,
+        route_vms: routeVms,
         vms_by_module: counts.byVersion,
         active_contexts: counts.activeContexts,
         traps: s.traps,

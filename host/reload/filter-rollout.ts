@@ -13,6 +13,7 @@ import type { FilterSlot } from './filter-registry.js';
 import { chainKeyOf } from './listener-plan.js';
 import type { ReloadMetrics } from './metrics.js';
 import { compileVersion, type ModuleVersion } from './module-version.js';
+import { checkRouteOverrides } from './route-overrides.js';
 
 /** A refused change: `status` is what the admin API answers. */
 export class FilterChangeError extends Error {
@@ -48,7 +49,7 @@ const MIN_CANARY_TRAPS = 3;
 
 export class FilterRollout {
   constructor(private readonly plane: DataPlane, private readonly metrics: ReloadMetrics) {
-    plane.filters.onCanaryTrap = (slot) => this.checkCanary(slot);
+    plane.filters.onCanaryTrap = (slot, vmDead) => this.checkCanary(slot, vmDead);
   }
 
   private slot(name: string): FilterSlot {
@@ -80,14 +81,21 @@ export class FilterRollout {
   private buildAll(slot: FilterSlot, version: ModuleVersion, users: ListenerEntry[]): HttpFilterChain[] {
     const built: HttpFilterChain[] = [];
     const registry = this.plane.filters;
+    let failed: ListenerEntry | undefined;
     try {
+      const rcs = this.plane.loaded?.config.route_configs ?? [];
       for (const e of users) {
+        failed = e;
         const versionOf = (n: string): ModuleVersion | undefined => (n === slot.name ? version : registry.slots.get(n)?.current);
-        built.push(registry.buildChain(e.cfg.name, e.cfg.http_filters ?? [], e.listener.snapshot.bufferLimitBytes, versionOf));
+        const chain = registry.buildChain(e.cfg.name, e.cfg.http_filters ?? [], e.listener.snapshot.bufferLimitBytes, versionOf,
+          e.listener.limits.drainTimeoutMs);
+        built.push(chain);
+        const at = rcs.findIndex((r) => r.name === e.cfg.route_config);
+        checkRouteOverrides(chain, rcs[at], `route_configs[${at}]`);
       }
     } catch (err) {
       for (const c of built) this.plane.background(c.close());
-      this.refuse(slot.name, 422, `listener ${users[built.length]?.cfg.name}: ${(err as Error).message}`);
+      this.refuse(slot.name, 422, `listener ${failed?.cfg.name}: ${(err as Error).message}`);
     }
     return built;
   }
@@ -128,7 +136,7 @@ export class FilterRollout {
       for (const c of old) if (c !== undefined) this.plane.background(c.close());
       this.metrics.module(slot.name, opts.result ?? 'loaded');
     } else {
-      const state = { version, percent: canary, streams: 0, traps: 0, maxTrapRate: opts.maxTrapRate ?? 0.05, rollingBack: false };
+      const state = { version, percent: canary, streams: 0, traps: 0, maxTrapRate: opts.maxTrapRate ?? 0.05, rollingBack: false, dead: false };
       slot.canary = state;
       users.forEach((e, i) => {
         const stable = e.chain instanceof CanaryChain ? e.chain.stable : e.chain!;
@@ -196,7 +204,9 @@ export class FilterRollout {
         }
         for (const c of dropped) this.plane.background(c.close());
         this.metrics.module(name, auto ? 'auto_rolled_back' : 'rolled_back');
-        const why = auto ? `trap rate ${canary.traps}/${canary.streams} over ${canary.maxTrapRate}` : 'by the operator';
+        const why = !auto ? 'by the operator'
+          : canary.dead ? `its VM failed (failure_policy ${slot.failurePolicy}: not replaced)`
+            : `trap rate ${canary.traps}/${canary.streams} over ${canary.maxTrapRate}`;
         this.plane.deps.log.warn(`filter ${name}: canary ${canary.version.sha256.slice(0, 12)} rolled back ${why}`, { filter: name });
         return {
           filter: name, sha256: slot.current.sha256, abi_version: slot.current.compiled.shape.abi, compile_ms: 0,
@@ -209,10 +219,15 @@ export class FilterRollout {
     });
   }
 
-  private checkCanary(slot: FilterSlot): void {
+  /**
+   * A dead canary VM (no fail_reload) fails every canary stream after it without another trap
+   * to count, so the rate would never be reached: it is rolled back at once.
+   */
+  private checkCanary(slot: FilterSlot, vmDead: boolean): void {
     const c = slot.canary;
-    if (c === undefined || c.rollingBack || c.traps < MIN_CANARY_TRAPS) return;
-    if (c.traps / Math.max(c.streams, 1) <= c.maxTrapRate) return;
+    if (c === undefined || c.rollingBack) return;
+    if (!vmDead && (c.traps < MIN_CANARY_TRAPS || c.traps / Math.max(c.streams, 1) <= c.maxTrapRate)) return;
+    c.dead = vmDead;
     c.rollingBack = true;
     // Called from inside a failing wasm callback: roll back after it has unwound.
     setImmediate(() => {

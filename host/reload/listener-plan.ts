@@ -95,7 +95,8 @@ export function planListener(plane: DataPlane, next: LoadedConfig, index: number
   if (old !== undefined && old.chainKey === chainKey) chain = old.chain;
   else if ((l.http_filters ?? []).length > 0) {
     try {
-      chain = plane.filters.buildChain(l.name, l.http_filters!, limits.bufferLimitBytes, (n) => modules.get(n)?.version);
+      chain = plane.filters.buildChain(l.name, l.http_filters!, limits.bufferLimitBytes, (n) => modules.get(n)?.version,
+        limits.drainTimeoutMs);
     } catch (err) {
       throw new Error(`listeners[${index}].${(err as Error).message}`);
     }

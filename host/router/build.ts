@@ -28,6 +28,13 @@ interface CompiledVirtualHost {
   readonly entries: readonly CompiledEntry[];
 }
 
+/** Per-filter settings of a route: its own entry for a filter, else its virtual host's. */
+function filterOverrides(vh: VirtualHostConfig, e: RouteEntryConfig): RouteEntryConfig['filters'] {
+  if (vh.filters === undefined) return e.filters;
+  if (e.filters === undefined) return vh.filters;
+  return { ...vh.filters, ...e.filters };
+}
+
 function buildEntry(
   vh: VirtualHostConfig,
   e: RouteEntryConfig,
@@ -48,7 +55,7 @@ function buildEntry(
       { remove: e.response_headers_to_remove, add: e.response_headers_to_add },
       { remove: vh.response_headers_to_remove, add: vh.response_headers_to_add },
     ]),
-    filters: e.filters,
+    filters: filterOverrides(vh, e),
   };
   const actions = (e.route ? 1 : 0) + (e.redirect ? 1 : 0) + (e.direct_response ? 1 : 0);
   if (actions !== 1) throw new Error(`${where}: exactly one of route, redirect, direct_response is required`);

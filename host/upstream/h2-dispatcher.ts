@@ -187,8 +187,19 @@ class H2Exchange {
       h.onError(err ?? new Error('aborted'));
     };
     // onConnect marks the try as dispatched: errors after it are resets, before it connect failures.
-    if (this.session.connecting) this.session.once('connect', () => !this.done && h.onConnect(abort));
-    else h.onConnect(abort);
+    // A handler abandoned while waiting throws there (undici drops the request); here that
+    // cancels just this stream.
+    const connected = (): void => {
+      if (this.done) return;
+      try {
+        h.onConnect(abort);
+      } catch (err) {
+        abort(err as Error);
+      }
+    };
+    if (this.session.connecting) this.session.once('connect', connected);
+    else connected();
+    if (this.done) return;
     if (body === null) return;
     if (!streamBody) {
       const buf = typeof body === 'string' ? Buffer.from(body) : (body as Buffer);

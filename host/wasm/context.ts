@@ -29,9 +29,10 @@ export interface StreamHost {
   route(): Route | null;
   /**
    * Header/trailer map of `type` (MapType 0–3). undefined: not available at this point of the
-   * stream (→ Envoy statuses); the map itself when it exists.
+   * stream (→ Envoy statuses); the map itself when it exists. `write`: the caller will modify
+   * it, so trailers that do not exist yet may be created (from a body callback at end of stream).
    */
-  map(type: number): HeaderMap | undefined;
+  map(type: number, write?: boolean): HeaderMap | undefined;
   /** Body buffer of `type` (BufferType 0 or 1) while the filter may see it, else undefined. */
   body(type: number): BodyRef | undefined;
   /** proxy_continue_stream: applied after the running callback returns. */
@@ -139,5 +140,5 @@ export interface VmOps {
   /** Calls proxy_on_queue_ready on this VM's root for `queueId` (from the event loop). */
   readonly queueReady: (queueId: number) => void;
   /** Delivers an http_call result to the root context (from the event loop). */
-  httpCallDone(root: RootContext, token: number, result: CallResponse | 'reset' | 'timeout'): void;
+  httpCallDone(root: RootContext, token: number, result: CallResponse | 'reset'): void;
 }

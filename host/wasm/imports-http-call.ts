@@ -1,20 +1,37 @@
 /**
  * proxy_http_call (ABI reference §3.4): a request to a configured cluster, answered later with
- * proxy_on_http_call_response on the root context. Failures (no endpoint, connect error, reset,
- * timeout) arrive as (0, 0, 0) with proxy_get_status = BrokenConnection. gRPC calls are
- * Unimplemented.
+ * proxy_on_http_call_response on the root context. As Envoy's async client (its router answers
+ * for the upstream), a call that finds no endpoint, cannot connect or times out before the
+ * response headers gets a 503 / 503 / 504 response like any other; only a reset (or a timeout
+ * once the response started) arrives as (0, 0, 0) with proxy_get_status = BrokenConnection
+ * "reset". gRPC calls are Unimplemented.
  */
 import type { Dispatcher } from 'undici';
 import { HeaderMap } from '../http/header-map.js';
+import { classifyUpstreamError } from '../http/upstream-failure.js';
 import type { Cluster } from '../upstream/contract.js';
 import { WasmResult } from './abi.js';
 import type { CallResponse, HostEnv } from './context.js';
 import { decodePairsFlat } from './pairs.js';
 
-/** Sends the call through the cluster's chosen endpoint; resolves with the whole response. */
-async function send(cluster: Cluster, flat: string[], body: Buffer, signal: AbortSignal): Promise<CallResponse> {
+/** Envoy's router texts for the failures it answers itself. */
+const NO_HEALTHY = 'no healthy upstream';
+const CONNECT_FAILED = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+const CONNECT_TIMEOUT = 'upstream connect error or disconnect/reset before headers. reset reason: connection timeout';
+const TIMEOUT = 'upstream request timeout';
+
+/** A response the router made up (Envoy's local reply: status, content-length, content-type). */
+function routerReply(status: number, text: string): CallResponse {
+  const body = Buffer.from(text);
+  const headers = new HeaderMap([':status', String(status), 'content-length', String(body.length), 'content-type', 'text/plain']);
+  headers.modified = false;
+  return { headers, body, trailers: new HeaderMap() };
+}
+
+/** Sends the call through the cluster's chosen endpoint; resolves with the whole response or 'reset'. */
+async function send(cluster: Cluster, flat: string[], body: Buffer, signal: AbortSignal): Promise<CallResponse | 'reset'> {
   const ep = cluster.chooseEndpoint(undefined);
-  if (!ep) throw new Error('no healthy upstream');
+  if (!ep) return routerReply(503, NO_HEALTHY);
   let method = 'GET';
   let path = '/';
   const headers: string[] = [];
@@ -28,11 +45,11 @@ async function send(cluster: Cluster, flat: string[], body: Buffer, signal: Abor
   }
   if (body.length || method !== 'GET') headers.push('content-length', String(body.length));
   cluster.onRequestStart(ep);
-  let outcome: 'ok' | 'reset' | 'timeout' = 'reset';
+  let started = false;
   try {
     const res = await ep.dispatcher.request({ path, method, headers, body: body.length ? body : null, signal } as Dispatcher.RequestOptions);
+    started = true;
     const respBody = Buffer.from(await res.body.arrayBuffer());
-    outcome = 'ok';
     const h = new HeaderMap([':status', String(res.statusCode)]);
     for (const [k, v] of Object.entries(res.headers)) {
       if (Array.isArray(v)) v.forEach((x) => h.add(k, x));
@@ -41,10 +58,19 @@ async function send(cluster: Cluster, flat: string[], body: Buffer, signal: Abor
     const t = new HeaderMap();
     for (const [k, v] of Object.entries(res.trailers ?? {})) if (typeof v === 'string') t.add(k, v);
     h.modified = false;
+    cluster.onRequestEnd(ep, 'ok');
     return { headers: h, body: respBody, trailers: t };
-  } finally {
-    if (signal.aborted) outcome = 'timeout';
+  } catch (err) {
+    // Once the response started, the router can only reset the stream.
+    const outcome = signal.aborted ? 'timeout' : classifyUpstreamError(err, started);
     cluster.onRequestEnd(ep, outcome);
+    if (started) return 'reset';
+    if (outcome === 'timeout') return routerReply(504, TIMEOUT);
+    if (outcome === 'connect_failure') {
+      const code = (err as { code?: unknown } | null)?.code;
+      return routerReply(503, code === 'UND_ERR_CONNECT_TIMEOUT' ? CONNECT_TIMEOUT : CONNECT_FAILED);
+    }
+    return 'reset';
   }
 }
 
@@ -78,7 +104,7 @@ export function httpCallImports(env: HostEnv): Record<string, Function> {
       const ms = timeoutMs >>> 0;
       const timer = ms > 0 ? setTimeout(() => abort.abort(), ms) : undefined;
       timer?.unref();
-      const finish = (res: CallResponse | 'reset' | 'timeout'): void => {
+      const finish = (res: CallResponse | 'reset'): void => {
         if (timer) clearTimeout(timer);
         if (!root.calls.delete(token)) return; // cancelled: the VM, root or stream went away
         if (ctx?.kind === 'stream' && ctx.calls) ctx.calls.splice(ctx.calls.indexOf(token) >>> 0, 1);
@@ -89,10 +115,7 @@ export function httpCallImports(env: HostEnv): Record<string, Function> {
           env.log.error(`wasm filter ${env.plugin.name}: http_call response delivery failed: ${(err as Error).message}`);
         }
       };
-      send(cluster, flat, body, abort.signal).then(
-        (res) => finish(res),
-        () => finish(abort.signal.aborted ? 'timeout' : 'reset'),
-      );
+      send(cluster, flat, body, abort.signal).then(finish, () => finish('reset'));
       return WasmResult.Ok;
     },
     proxy_grpc_call: unimplemented,

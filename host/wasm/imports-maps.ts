@@ -9,14 +9,17 @@ import { MAP_TYPE_MAX, WasmResult } from './abi.js';
 import type { HostEnv } from './context.js';
 import { decodePairsFlat, pairsSize, writePairs } from './pairs.js';
 
-/** The map of `type` for the effective context: undefined when unavailable, null for a bad type. */
-function mapOf(env: HostEnv, type: number): HeaderMap | undefined | null {
+/**
+ * The map of `type` for the effective context: undefined when unavailable, null for a bad type.
+ * `write`: for a modification (Envoy's getMap, which may add trailers, vs getConstMap).
+ */
+function mapOf(env: HostEnv, type: number, write = false): HeaderMap | undefined | null {
   if (type < 0 || type > MAP_TYPE_MAX) return null;
   if (type === 6) return env.callResponse?.headers;
   if (type === 7) return env.callResponse?.trailers;
   if (type > 3) return undefined; // gRPC metadata: no gRPC calls are made
   const ctx = env.effective ?? env.current;
-  return ctx?.kind === 'stream' && !ctx.deleted ? ctx.host.map(type) : undefined;
+  return ctx?.kind === 'stream' && !ctx.deleted ? ctx.host.map(type, write) : undefined;
 }
 
 /** The seven header-map host functions. */
@@ -41,7 +44,7 @@ export function mapImports(env: HostEnv): Record<string, Function> {
       return ok ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
     proxy_set_header_map_pairs(type: number, ptr: number, len: number): number {
-      const map = mapOf(env, type);
+      const map = mapOf(env, type, type < 6);
       if (!map || type >= 6) return WasmResult.BadArgument;
       if (!mem.ok(ptr, len)) return WasmResult.InvalidMemoryAccess;
       const flat = decodePairsFlat(mem.view(ptr, len));
@@ -62,21 +65,21 @@ export function mapImports(env: HostEnv): Record<string, Function> {
       return mem.giveLatin1(out, outLen, v) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
     proxy_add_header_map_value(type: number, kp: number, kl: number, vp: number, vl: number): number {
-      const map = mapOf(env, type);
+      const map = mapOf(env, type, type < 6);
       if (!map || type >= 6) return WasmResult.BadArgument;
       if (!mem.ok(kp, kl) || !mem.ok(vp, vl)) return WasmResult.InvalidMemoryAccess;
       map.add(mem.latin1(kp, kl), mem.latin1(vp, vl));
       return WasmResult.Ok;
     },
     proxy_replace_header_map_value(type: number, kp: number, kl: number, vp: number, vl: number): number {
-      const map = mapOf(env, type);
+      const map = mapOf(env, type, type < 6);
       if (!map || type >= 6) return WasmResult.BadArgument;
       if (!mem.ok(kp, kl) || !mem.ok(vp, vl)) return WasmResult.InvalidMemoryAccess;
       map.set(mem.latin1(kp, kl), mem.latin1(vp, vl));
       return WasmResult.Ok;
     },
     proxy_remove_header_map_value(type: number, kp: number, kl: number): number {
-      const map = mapOf(env, type);
+      const map = mapOf(env, type, type < 6);
       if (!map || type >= 6) return WasmResult.BadArgument;
       if (!mem.ok(kp, kl)) return WasmResult.InvalidMemoryAccess;
       map.remove(mem.latin1(kp, kl));

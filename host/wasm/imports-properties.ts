@@ -5,7 +5,7 @@
  * SDKs also send dotted single segments ("request.path"), accepted as the same path.
  */
 import type { HeaderMap } from '../http/header-map.js';
-import type { StreamInfo } from '../http/stream-info.js';
+import { socketAddressText, type StreamInfo } from '../http/stream-info.js';
 import { WasmResult } from './abi.js';
 import type { HostEnv, StreamContext } from './context.js';
 import { encodePairs } from './pairs.js';
@@ -13,6 +13,7 @@ import { encodePairs } from './pairs.js';
 type Value = Buffer | undefined;
 
 const str = (s: string | undefined): Value => (s === undefined ? undefined : Buffer.from(s));
+const socketAddress = (ip: string, port: number): Value => str(socketAddressText(ip, port));
 function int(n: number | bigint): Buffer {
   const b = Buffer.allocUnsafe(8);
   b.writeBigInt64LE(BigInt(n));
@@ -52,7 +53,9 @@ function requestValue(ctx: StreamContext, name: string, arg: string | undefined)
     case 'protocol': return str(info.protocol);
     case 'time': return int(BigInt(Math.round(info.startWallMs)) * 1_000_000n);
     case 'duration': return int(BigInt(Math.round((performance.now() - info.startTime) * 1e6)));
-    case 'size': case 'total_size': return int(info.bytesReceived);
+    case 'size': return int(info.bytesReceived);
+    // Envoy: body bytes plus the (uncompressed) header bytes.
+    case 'total_size': return int(info.bytesReceived + (headers?.byteSize() ?? 0));
     default: return undefined;
   }
 }
@@ -70,7 +73,13 @@ function responseValue(ctx: StreamContext, name: string, arg: string | undefined
     case 'headers': return headersValue(headers, arg);
     case 'trailers': return headersValue(ctx.host.map(3), arg);
     case 'headers_bytes': return headers ? int(headers.byteSize()) : undefined;
-    case 'size': case 'total_size': return int(info.bytesSent);
+    case 'size': return int(info.bytesSent);
+    case 'total_size': return int(info.bytesSent + (headers?.byteSize() ?? 0) + (ctx.host.map(3)?.byteSize() ?? 0));
+    case 'grpc_status': {
+      // Trailers first (a normal gRPC response), then headers (trailers-only); absent: not gRPC.
+      const g = ctx.host.map(3)?.get('grpc-status') ?? headers?.get('grpc-status');
+      return g !== undefined && /^\d+$/.test(g) ? int(Number(g)) : undefined;
+    }
     case 'backend_latency': return info.upstreamLatencyMs >= 0 ? int(Math.round(info.upstreamLatencyMs * 1e6)) : undefined;
     default: return undefined;
   }
@@ -104,13 +113,14 @@ function streamValue(ctx: StreamContext, seg: string[]): Value {
     case 'request': return name === undefined ? undefined : requestValue(ctx, name, arg);
     case 'response': return name === undefined ? undefined : responseValue(ctx, name, arg);
     case 'source':
-      if (name === 'address') return str(`${info.downstreamRemoteAddress}:${info.downstreamRemotePort}`);
+      if (name === 'address') return socketAddress(info.downstreamRemoteAddress, info.downstreamRemotePort);
       return name === 'port' ? int(info.downstreamRemotePort) : undefined;
     case 'destination':
-      if (name === 'address') return str(`${info.downstreamLocalAddress}:${info.downstreamLocalPort}`);
+      if (name === 'address') return socketAddress(info.downstreamLocalAddress, info.downstreamLocalPort);
       return name === 'port' ? int(info.downstreamLocalPort) : undefined;
     case 'connection':
       if (name === 'id') return int(info.connectionId);
+      if (name === 'termination_details') return str(''); // Sluice records no termination details
       return connectionValue(info, name);
     case 'upstream':
       if (name === 'address') return str(info.upstreamHost);
@@ -139,9 +149,11 @@ export function propertyValue(env: HostEnv, seg: string[]): Value {
     case 'listener_name': case 'xds.listener_name': return str(env.plugin.listenerName);
   }
   if (ctx?.kind !== 'stream' || ctx.deleted) return undefined;
+  // Known attributes first (Envoy): set_property cannot shadow them.
+  const v = streamValue(ctx, seg);
+  if (v !== undefined) return v;
   const state = ctx.host.info.filterState?.get(key);
-  if (state) return Buffer.from(state);
-  return streamValue(ctx, seg);
+  return state ? Buffer.from(state) : undefined;
 }
 
 function segments(raw: string): string[] {

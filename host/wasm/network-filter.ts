@@ -97,7 +97,10 @@ export class WasmNetworkFilter implements NetworkFilter, StreamHost {
     this.vm = this.plugin.vm();
     if (!this.vm.failed) this.ctx = this.vm.createStream(this);
     if (!this.ctx || this.vm.failed) return this.failed();
-    return this.status(this.call('proxy_on_new_connection'));
+    const st = this.status(this.call('proxy_on_new_connection'));
+    // A stop here holds the filters after this one: fail_open must let them go on.
+    this.holding = st === NetStatus.Stop && !this.skipped;
+    return st;
   }
 
   onDownstreamData(data: DataRef, end: boolean): NetStatus {

@@ -75,7 +75,7 @@ export class WasmPlugin {
   private constructor(readonly compiled: CompiledModule, name: string, private readonly cfg: WasmFilterConfig,
     private readonly deps: PluginDeps, private readonly services: HostServices, private readonly log: Logger) {
     this.info = {
-      name, rootId: cfg.root_id ?? '', vmId: cfg.vm_id ?? name, configuration: configBytes(cfg.configuration),
+      name, rootId: cfg.root_id ?? '', vmId: cfg.vm_id ?? '', configuration: configBytes(cfg.configuration),
       vmConfiguration: configBytes(cfg.vm_configuration), environment: cfg.environment_variables ?? {},
       listenerName: deps.listenerName ?? '',
     };

@@ -24,19 +24,33 @@ export class SharedStore {
   private nextCas = 1;
   private nextQueueId = 1;
 
+  /** `firstUse` runs once, at the first write or queue registration (a per-worker warning). */
+  constructor(private firstUse?: (vmId: string) => void) {}
+
+  private used(vmId: string): void {
+    const f = this.firstUse;
+    if (f === undefined) return;
+    this.firstUse = undefined;
+    f(vmId);
+  }
+
   get(vmId: string, key: string): Entry | undefined {
     return this.data.get(vmId)?.get(key);
   }
 
   /**
-   * Sets `key` unless `cas` is non-zero and differs from the entry's current CAS.
-   * Returns false on CAS mismatch. Every successful set gets a fresh non-zero CAS.
+   * Sets `key` unless it exists, `cas` is non-zero and differs from its current CAS. A missing
+   * key is inserted whatever `cas` says (proxy-wasm-cpp-host). Returns false on CAS mismatch.
+   * Every successful set gets a fresh non-zero CAS.
    */
   set(vmId: string, key: string, value: Buffer, cas: number): boolean {
     let m = this.data.get(vmId);
-    if (!m) this.data.set(vmId, (m = new Map()));
+    if (!m) {
+      this.used(vmId);
+      this.data.set(vmId, (m = new Map()));
+    }
     const cur = m.get(key);
-    if (cas !== 0 && (!cur || cur.cas !== cas)) return false;
+    if (cur && cas !== 0 && cur.cas !== cas) return false;
     const next = this.nextCas;
     this.nextCas = this.nextCas >= 0xffff_fffe ? 1 : this.nextCas + 1;
     m.set(key, { value, cas: next });
@@ -48,6 +62,7 @@ export class SharedStore {
     const key = `${vmId}\0${name}`;
     let q = this.queuesByName.get(key);
     if (!q) {
+      this.used(vmId);
       q = { id: this.nextQueueId++, items: [], notify };
       this.queuesByName.set(key, q);
       this.queuesById.set(q.id, q);

@@ -43,6 +43,9 @@ export interface VmFailure {
 
 type Export = (...args: number[]) => number;
 
+/** Largest delay Node's timers accept. */
+const MAX_TIMER_MS = 0x7fff_ffff;
+
 /** One proxy-wasm VM (see the file comment). */
 export class WasmVm {
   readonly env: HostEnv;
@@ -209,11 +212,12 @@ export class WasmVm {
     if (root.tick) clearInterval(root.tick);
     root.tick = undefined;
     if (ms === 0 || root.deleted) return;
-    root.tick = setInterval(() => this.invoke('proxy_on_tick', root, root.id), ms);
+    // Node turns a delay above 2^31-1 ms into 1 ms: clamp (a period of ~24.8 days instead).
+    root.tick = setInterval(() => this.invoke('proxy_on_tick', root, root.id), Math.min(ms, MAX_TIMER_MS));
     root.tick.unref();
   }
 
-  private httpCallDone(root: RootContext, token: number, res: CallResponse | 'reset' | 'timeout'): void {
+  private httpCallDone(root: RootContext, token: number, res: CallResponse | 'reset'): void {
     if (this.failed || root.deleted) return;
     if (typeof res === 'string') {
       this.env.status = { code: WasmResult.BrokenConnection, message: res };

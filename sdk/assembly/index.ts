@@ -21,6 +21,8 @@ export * from "./api/time";
 export * from "./api/metrics";
 export * from "./api/shared";
 export { HttpCallResponse } from "./api/http-call";
+export { CalloutStatus, getStatus } from "./api/status";
+export { GrpcResponse, GrpcCallCallback, GrpcStreamHandler } from "./context/grpc";
 export { ForeignResult, callForeignFunction } from "./api/foreign";
 export { JsonKind, JsonValue, quoteJson } from "./json/value";
 export { parseJson } from "./json/parse";

@@ -30,12 +30,15 @@ export interface FilterSpec {
   rootId?: string;
   /** Plugin configuration: a string, or an object sent as JSON. */
   configuration?: string | Record<string, unknown>;
+  /** VM configuration (read in `onVmStart`): a string, or an object sent as JSON. Default none. */
   vmConfiguration?: string | Record<string, unknown>;
+  /** vm_id: filters with the same vm_id share shared data and queues. Default: the filter name. */
   vmId?: string;
   /** Default fail_closed. */
   failurePolicy?: FailurePolicy;
 }
 
+/** How the harness hosts the filters. */
 export interface HarnessOptions {
   /** Clusters http_call may name; undefined accepts any name. */
   clusters?: readonly string[];
@@ -49,6 +52,10 @@ export interface HarnessOptions {
 
 const PREFIX = /^wasm log [^:]*: /;
 
+/**
+ * Loads filters into the real host in-process and runs exchanges through them; records logs,
+ * metrics and http_calls. Create with `FilterHarness.load`, release with `close()`.
+ */
 export class FilterHarness {
   /** Every log line so far (filters' proxy_log and host messages about them). */
   readonly logs: LogLine[] = [];
@@ -58,7 +65,13 @@ export class FilterHarness {
   onHttpCall: HttpCallHandler | undefined;
   private chain: HttpFilterChain | undefined;
 
-  private constructor(readonly registry: Registry, readonly names: string[], opts: HarnessOptions) {
+  private constructor(
+    /** The metrics registry the filters' metrics land in. */
+    readonly registry: Registry,
+    /** Names of the loaded filters, in request order. */
+    readonly names: string[],
+    opts: HarnessOptions,
+  ) {
     this.onHttpCall = opts.onHttpCall;
   }
 

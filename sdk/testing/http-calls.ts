@@ -9,8 +9,14 @@ import type { HttpCallReply, HttpCallRequest } from './types.js';
 
 /** A recorded call, answerable once. */
 export class PendingHttpCall {
+  /** True once `respond()` or `fail()` settled the call (later answers are ignored). */
   answered = false;
-  constructor(readonly request: HttpCallRequest, private readonly settle: (r: HttpCallReply | Error) => void) {}
+  /** Created by the harness's clusters when a filter makes an http_call. */
+  constructor(
+    /** What the filter sent. */
+    readonly request: HttpCallRequest,
+    private readonly settle: (r: HttpCallReply | Error) => void,
+  ) {}
 
   /** Answers the call with a response. */
   respond(reply: HttpCallReply): void {
@@ -27,6 +33,10 @@ export class PendingHttpCall {
   }
 }
 
+/**
+ * Answers an http_call as it is made (on a later turn, as a real upstream would); return
+ * undefined to leave the call pending for `respond()` / `fail()` on `FilterHarness.httpCalls`.
+ */
 export type HttpCallHandler = (req: HttpCallRequest) => HttpCallReply | undefined;
 
 function flatToRecord(flat: unknown): Record<string, string> {
@@ -40,7 +50,7 @@ function toResponse(reply: HttpCallReply): unknown {
   return {
     statusCode: reply.status ?? 200,
     headers: Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-    trailers: {},
+    trailers: Object.fromEntries(Object.entries(reply.trailers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     body: { arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.length) },
   };
 }

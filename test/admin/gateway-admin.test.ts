@@ -89,6 +89,16 @@ test('metrics counters move after requests through the gateway', async (t) => {
   assert.equal(sample(text, 'sluice_upstream_request_duration_seconds_count{cluster="backend"}'), 2);
 });
 
+test('/stats/prometheus samples open upstream connections per cluster', async (t) => {
+  const { gw, admin } = await startGateway(t);
+  assert.equal(await get(`${gw}/ok/1`), 200);
+  assert.equal(await get(`${gw}/ok/2`), 200);
+  const text = await (await fetch(`${admin}/stats/prometheus`)).text();
+  // Sequential requests reuse one keep-alive connection; the dead cluster never connected.
+  assert.equal(sample(text, 'sluice_upstream_connections{cluster="backend"}'), 1);
+  assert.equal(sample(text, 'sluice_upstream_connections{cluster="dead"}'), 0);
+});
+
 test('the gateway serves /ready, /config_dump and /clusters on its admin address', async (t) => {
   const { admin, gateway } = await startGateway(t);
   const ready = await fetch(`${admin}/ready`);

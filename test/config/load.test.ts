@@ -168,3 +168,8 @@ test('the error message lists every problem, one path: message per line', () => 
   const err = syncRejection(() => parseConfigText('{"workers": "x"}', { format: 'json', baseDir: '.' }));
   assert.equal(err.message, "invalid config:\n(root): missing required key 'listeners'\nworkers: must be an integer");
 });
+
+test('admin: {} listens on the loopback default, 127.0.0.1:9901', () => {
+  const loaded = parseConfigText(YAML_CONFIG.replace('admin:\n  address: 127.0.0.1:9901', 'admin: {}'), { format: 'yaml', baseDir: '.' });
+  assert.equal(loaded.config.admin?.address, '127.0.0.1:9901');
+});

@@ -36,6 +36,11 @@ test('a per-route filter override naming a filter the listener does not have', (
   assert.deepEqual(lines, [`${ROUTES}[0].filters.auth: no http filter named 'auth' on the listeners using route config 'main'`]);
 });
 
+test('a virtual host filter setting naming a filter the listener does not have', () => {
+  const lines = errorsAfter((c) => (c.route_configs![0]!.virtual_hosts[0]!.filters = { auth: { disabled: true } }));
+  assert.deepEqual(lines, ["route_configs[0].virtual_hosts[0].filters.auth: no http filter named 'auth' on the listeners using route config 'main'"]);
+});
+
 test('duplicate listener names', () => {
   const lines = errorsAfter((c) => c.listeners.push({ name: 'public', address: '127.0.0.1:8081', route_config: 'main' }));
   assert.deepEqual(lines, ["listeners[1].name: duplicate listener name 'public' (also listeners[0])"]);

@@ -10,8 +10,12 @@ import { startConformance, tagged, type RouteSpec } from './harness.js';
 
 const CALLBACKS = ['req_headers', 'req_body', 'resp_headers', 'resp_body'] as const;
 const routes: RouteSpec[] = [];
-for (const op of ['err_enum', 'err_ptr', 'err_unavail']) {
+for (const op of ['err_enum', 'err_ptr', 'err_unavail', 'err_enum2', 'err_notfound']) {
   for (const cb of CALLBACKS) routes.push({ prefix: `/${op}/${cb}/`, filters: { e: tagged(`${op}-${cb}`, `${cb} ${op}`) } });
+}
+// err_ptr2 needs a body buffer present (set_buffer_bytes and get_buffer_status check it first).
+for (const [cb, type] of [['req_body', 0], ['resp_body', 1]] as const) {
+  routes.push({ prefix: `/err_ptr2/${cb}/`, filters: { e: tagged(`err_ptr2-${cb}`, `${cb} err_ptr2 ${type}`) } });
 }
 
 const ready = startConformance([{ name: 'l', filters: [{ name: 'e', script: tagged('default') }], routes }]);
@@ -46,5 +50,24 @@ for (const cb of CALLBACKS) {
     // request trailers get → 2; http_call map pairs → OK+empty; add http_call trailers → 2;
     // http_call body → 1; plugin config outside configure → 1; write VM config → 2; grpc → 12
     assert.deepEqual(await run('err_unavail', cb), ['err_unavail 2,0,2,1,1,2,12']);
+  });
+}
+
+for (const cb of CALLBACKS) {
+  test(`errors/http: bad map types on size, set-pairs, replace, remove and a bad buffer type on set_buffer_bytes are BadArgument (in ${cb})`, async () => {
+    assert.deepEqual(await run('err_enum2', cb), ['err_enum2 2,2,2,2,2']);
+  });
+
+  test(`errors/http: enqueue/dequeue on an unknown queue and record/get on an unknown metric are NotFound (in ${cb})`, async () => {
+    assert.deepEqual(await run('err_notfound', cb), ['err_notfound 1,1,1,1']);
+  });
+}
+
+for (const cb of ['req_body', 'resp_body']) {
+  test(`errors/http: out-of-bounds pointers on the remaining host functions return InvalidMemoryAccess (in ${cb})`, async () => {
+    // get_log_level, get_status, set_buffer_bytes, get_buffer_status, get_header_map_size, set_header_map_pairs,
+    // add / replace / remove header, send_local_response, http_call, get_shared_data, register / resolve /
+    // enqueue / dequeue queue, define_metric, get_metric, set_property — and none of them acted (200 from up)
+    assert.deepEqual(await run('err_ptr2', cb), [`err_ptr2 ${Array(19).fill(6).join(',')}`]);
   });
 }

@@ -34,7 +34,6 @@ const F: Record<string, string[]> = {
   reply204: ['req_headers reply 204 body'],
   slow: ['trace', 'req_body retnoteos 1', 'req_body bstatus 0'],
   perroute: ['req_headers add 0 x-cfg per-route'],
-  badcfg: ['configure ret 0'],
 };
 const routes: RouteSpec[] = [
   ...Object.entries(F).map(([k, lines]) => ({ prefix: `/${k}/`, filters: { f: tagged(k, ...lines) } })),
@@ -204,18 +203,14 @@ test('flow/http: trailers stopped by a buffering filter release body and trailer
   assert.ok(c.wasm('trailerpause').includes('cont s=0'));
 });
 
-test('flow/http: a route can disable the filter or give it another configuration; a failed one fails closed', async () => {
+test('flow/http: a route can disable the filter or give it another configuration', async () => {
   const c = await ready;
   await c.send('main', { path: '/plain/' });
   await c.send('main', { path: '/disabled/' });
   await c.send('main', { path: '/perroute/' });
-  const bad = await c.send('main', { path: '/badcfg/' });
   assert.equal(c.upstream.seenAt('/plain/')[0]!.headers['x-cfg'], 'default');
   assert.equal(c.upstream.seenAt('/disabled/')[0]!.headers['x-cfg'], undefined);
   assert.equal(c.upstream.seenAt('/perroute/')[0]!.headers['x-cfg'], 'per-route');
-  assert.equal(bad.status, 503);
-  assert.equal(bad.body, 'wasm filter failed');
-  assert.ok(c.errors().some((m) => m.startsWith('wasm filter f: per-route configuration failed')), c.errors().join('\n'));
 });
 
 test('flow/http: header status 2 (ContinueAndEndStream) continues; an out-of-range status holds the request', async () => {

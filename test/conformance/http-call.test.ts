@@ -2,7 +2,8 @@
  * Conformance over HTTP: proxy_http_call from a paused request to a gateway cluster, answered on
  * the root context (proxy_on_http_call_response): success (maps 6 and body 4 readable, the
  * request resumes with a header the verdict added), a local reply from the call response, a
- * connection failure and a timeout (zero counts, BrokenConnection status), bad arguments.
+ * connection failure (503) and a timeout (504) answered as responses, as Envoy's async client
+ * does, a reset (zero counts, BrokenConnection status), bad arguments.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -12,8 +13,11 @@ const F: Record<string, string[]> = {
   ok: ['req_headers call up /check 2000', 'req_headers ret 1', 'call_resp get 6 :status', 'call_resp get 6 x-upstream',
     'call_resp body 4 0 100', 'call_resp status', 'call_resp add 0 x-auth yes', 'call_resp cont 0'],
   deny: ['req_headers call up /status/403 2000', 'req_headers ret 1', 'call_resp get 6 :status', 'call_resp reply 401 no-entry'],
-  fail: ['req_headers call dead /x 2000', 'req_headers ret 1', 'trace', 'call_resp status', 'call_resp get 6 :status', 'call_resp cont 0'],
-  timeout: ['req_headers call up /hang 50', 'req_headers ret 1', 'trace', 'call_resp status', 'call_resp cont 0'],
+  fail: ['req_headers call dead /x 2000', 'req_headers ret 1', 'trace', 'call_resp status', 'call_resp get 6 :status',
+    'call_resp body 4 0 200', 'call_resp cont 0'],
+  timeout: ['req_headers call up /hang 50', 'req_headers ret 1', 'trace', 'call_resp status', 'call_resp get 6 :status',
+    'call_resp body 4 0 100', 'call_resp cont 0'],
+  reset: ['req_headers call up /cut 2000', 'req_headers ret 1', 'trace', 'call_resp status', 'call_resp get 6 :status', 'call_resp cont 0'],
   badarg: ['req_headers call nosuch /x 100', 'req_headers call up /x 100 noauthority'],
   gone: ['trace', 'req_headers call up /hang 300', 'req_headers ret 1', 'call_resp status', 'call_resp cont 0'],
 };
@@ -43,23 +47,39 @@ test('http_call/http: a local reply from the call response answers the paused re
   assert.equal(c.upstream.seenAt('/deny/').length, 0);
 });
 
-test('http_call/http: a connection failure arrives as zero counts with BrokenConnection "reset"', async () => {
+test('http_call/http: a connection failure arrives as Envoy\'s 503 response, not as a failure', async () => {
   const c = await ready;
   const r = await c.send('l', { path: '/fail/' });
   assert.equal(r.status, 200);
   const out = c.wasm('fail');
-  assert.ok(out.includes('cb call_resp 1 0 0'), out.join('\n'));
-  assert.ok(out.includes('status 11 reset s=0'));
-  assert.ok(out.includes('get :status= s=2'));
+  const body = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+  // :status, content-length, content-type
+  assert.ok(out.includes(`cb call_resp 1 3 ${body.length}`), out.join('\n'));
+  assert.ok(out.includes('status 0 ok s=0'), out.join('\n'));
+  assert.ok(out.includes('get :status=503 s=0'));
+  assert.ok(out.includes(`body ${body} s=0`));
 });
 
-test('http_call/http: a call past its timeout fails with BrokenConnection "timeout"', async () => {
+test('http_call/http: a call past its timeout arrives as Envoy\'s 504 "upstream request timeout"', async () => {
   const c = await ready;
   const r = await c.send('l', { path: '/timeout/' });
   assert.equal(r.status, 200);
   assert.equal(c.upstream.seenAt('/hang').length, 1); // the call went out; the upstream never answered
-  assert.ok(c.wasm('timeout').includes('cb call_resp 1 0 0'));
-  assert.ok(c.wasm('timeout').includes('status 11 timeout s=0'));
+  const out = c.wasm('timeout');
+  assert.ok(out.includes(`cb call_resp 1 3 ${'upstream request timeout'.length}`), out.join('\n'));
+  assert.ok(out.includes('status 0 ok s=0'));
+  assert.ok(out.includes('get :status=504 s=0'));
+  assert.ok(out.includes('body upstream request timeout s=0'));
+});
+
+test('http_call/http: a reset once the response started arrives as zero counts with BrokenConnection "reset"', async () => {
+  const c = await ready;
+  const r = await c.send('l', { path: '/reset/' });
+  assert.equal(r.status, 200);
+  const out = c.wasm('reset');
+  assert.ok(out.includes('cb call_resp 1 0 0'), out.join('\n'));
+  assert.ok(out.includes('status 11 reset s=0'));
+  assert.ok(out.includes('get :status= s=2'));
 });
 
 test('http_call/http: an unknown cluster or missing :authority is BadArgument', async () => {

@@ -16,7 +16,13 @@ const F: Record<string, string[]> = {
 };
 const routes: RouteSpec[] = Object.entries(F).map(([k, lines]) => ({ prefix: `/${k}/`, filters: { lc: tagged(k, ...lines) } }));
 
-const ready = startConformance([{ name: 'l', filters: [{ name: 'lc', script: tagged('default'), wasm: { vm_configuration: 'vmcfg' } }], routes }]);
+const ready = startConformance([
+  { name: 'l', filters: [{ name: 'lc', script: tagged('default'), wasm: { vm_configuration: 'vmcfg' } }], routes },
+  { name: 'early', filters: [
+    { name: 'first', script: tagged('first', 'req_headers reply 403 denied') },
+    { name: 'second', script: tagged('second', 'trace') },
+  ] },
+]);
 after(async () => (await ready).stop());
 
 /** "cb <name> <ctx> …" lines as "<name> <ctx>", consecutive repeats (body chunks) collapsed. */
@@ -42,9 +48,20 @@ test('lifecycle/http: a request runs create, headers, body, response, then log, 
   const r = await c.send('l', { path: '/order/', chunks: ['abc'] });
   assert.equal(r.status, 200);
   await until(() => c.wasm('order').includes('cb delete 2 0 0'), 'proxy_on_delete');
-  assert.deepEqual(callbacks(c.wasm('order')).slice(1), [ // after 'configure 1'
+  const cbs = callbacks(c.wasm('order'));
+  assert.deepEqual(cbs.slice(cbs.indexOf('create 2')), [ // after the root's start-up (possibly run more than once)
     'create 2', 'req_headers 2', 'req_body 2', 'resp_headers 2', 'resp_body 2', 'log 2', 'done 2', 'delete 2',
   ]);
+});
+
+test('lifecycle/http: a filter an earlier filter answered before it saw the request still gets create, log, done, delete', async () => {
+  const c = await ready;
+  const r = await c.send('early', { path: '/early-reply' });
+  assert.equal(r.status, 403);
+  await until(() => c.wasm('second').includes('cb delete 2 0 0'), 'proxy_on_delete of the later filter');
+  // Envoy creates the context from log(); no header callbacks (encoder callbacks need a context).
+  assert.deepEqual(callbacks(c.wasm('second')).slice(1), ['create 2', 'log 2', 'done 2', 'delete 2']);
+  assert.equal(c.upstream.seenAt('/early-reply').length, 0);
 });
 
 test('lifecycle/http: each request gets a new context id whose parent is the root', async () => {

@@ -3,6 +3,7 @@
  * request it received (head, whole body, trailers) and answers according to the request, so
  * one upstream serves every test of a file:
  *   path /hang…            never answers (http_call timeouts)
+ *   path /cut…             sends headers and part of a body, then destroys the connection
  *   path /status/<code>…   answers <code> with body "status <code>"
  *   x-up-echo: 1           answers the received body, with `x-up-got-length` = content-length seen
  *   x-up-chunks: a,b,c     answers those chunks, written one by one (chunked encoding)
@@ -43,6 +44,11 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, trailers: { ...req.trailers } });
       const url = req.url ?? '/';
       if (url.startsWith('/hang')) return; // never answers
+      if (url.startsWith('/cut')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('partial', () => res.destroy());
+        return;
+      }
       const statusPath = /^\/status\/(\d{3})/.exec(url);
       if (statusPath) {
         res.writeHead(Number(statusPath[1]), { 'content-type': 'text/plain' });

@@ -80,3 +80,33 @@ test('cors answers "*" for any origin without credentials, and echoes requested 
   assert.equal(r.header('access-control-allow-origin'), '*');
   assert.equal(r.header('access-control-allow-headers'), 'x-token');
 });
+
+test('cors without allow_methods refuses a preflight for a method outside the default list', async (t) => {
+  const h = await load(t, { allow_origins: ['https://a.example'] });
+  const trace = await h.exchange(preflight('https://a.example', 'TRACE'));
+  assert.equal(trace.status, 403);
+  assert.equal(trace.upstream, undefined);
+  const patch = await h.exchange(preflight('https://a.example', 'PATCH'));
+  assert.equal(patch.status, 204);
+  assert.equal(patch.header('access-control-allow-methods'), 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+});
+
+test('cors sends Vary: Origin on a response to a disallowed origin', async (t) => {
+  const h = await load(t);
+  const r = await h.exchange({ headers: { origin: 'https://evil.example.net' } });
+  assert.equal(r.header('access-control-allow-origin'), undefined);
+  assert.equal(r.header('vary'), 'Origin');
+});
+
+test('cors appends Origin to an upstream Vary once', async (t) => {
+  const h = await load(t);
+  const r = await h.exchange({ headers: { origin: 'https://app.example.com' }, upstream: { headers: { vary: 'Accept-Encoding' } } });
+  assert.equal(r.header('vary'), 'Accept-Encoding, Origin');
+});
+
+test('cors passes a disallowed preflight upstream with Vary when reject_disallowed_preflight is false', async (t) => {
+  const h = await load(t, { ...CONFIG, reject_disallowed_preflight: false });
+  const r = await h.exchange(preflight('https://evil.example.net'));
+  assert.ok(r.upstream);
+  assert.equal(r.header('vary'), 'Origin');
+});

@@ -43,3 +43,31 @@ test('ip-restriction (network): an allowed client reaches the upstream', async (
   const [d] = (await once(s, 'data')) as [Buffer];
   assert.equal(d.toString(), 'echo:hello');
 });
+
+async function ipv6Exchange(t: import('node:test').TestContext, configuration: Record<string, unknown>): Promise<string> {
+  const echo = await startEcho(t, 'echo:');
+  const gw = await startGateway(t, tcpConfig({
+    address: '[::1]:0',
+    filter_chains: [{ network_filters: [ipFilter(configuration)], tcp_proxy: { cluster: 'echo' } }],
+  }, [{ name: 'echo', address: echo.address }]));
+  const s = connect({ port: gw.port, host: '::1' });
+  t.after(() => s.destroy());
+  s.on('error', () => {});
+  let got = '';
+  s.on('data', (d: Buffer) => (got += d.toString()));
+  s.end('hello');
+  await once(s, 'close');
+  return got;
+}
+
+test('ip-restriction (network): an IPv6 client inside an allowed IPv6 range reaches the upstream', async (t) => {
+  assert.match(await ipv6Exchange(t, { allow: ['::1/128'] }), /^echo:hello/);
+});
+
+test('ip-restriction (network): an IPv6 client in a denied IPv6 range is disconnected', async (t) => {
+  assert.equal(await ipv6Exchange(t, { allow: ['::/0'], deny: ['::1/128'] }), '');
+});
+
+test('ip-restriction (network): an IPv6 client is not matched by IPv4 allow ranges', async (t) => {
+  assert.equal(await ipv6Exchange(t, { allow: ['127.0.0.0/8'] }), '');
+});

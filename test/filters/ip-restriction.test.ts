@@ -54,3 +54,8 @@ test('ip-restriction refuses an invalid CIDR at load', async () => {
   await assert.rejects(FilterHarness.load({ file: WASM, configuration: { allow: ['10.0.0.0/33'] } }));
   await assert.rejects(FilterHarness.load({ file: WASM, configuration: { deny: ['2001:db8:::1/64'] } }));
 });
+
+test('ip-restriction refuses a status outside 200-599 at load', async () => {
+  await assert.rejects(FilterHarness.load({ file: WASM, configuration: { deny: ['10.0.0.0/8'], status: 1000 } }), /status/);
+  await assert.rejects(FilterHarness.load({ file: WASM, configuration: { deny: ['10.0.0.0/8'], status: 99 } }), /status/);
+});

@@ -72,3 +72,43 @@ test('local-ratelimit uses the configured status', async (t) => {
 test('local-ratelimit refuses an unknown key kind', async () => {
   await assert.rejects(FilterHarness.load({ file: WASM, configuration: { key: 'cookie', max_tokens: 1 } }));
 });
+
+test('local-ratelimit refuses a status outside 200-599 at load', async () => {
+  await assert.rejects(FilterHarness.load({ file: WASM, configuration: { max_tokens: 1, status: 0 } }), /status/);
+  await assert.rejects(FilterHarness.load({ file: WASM, configuration: { max_tokens: 1, status: 1000 } }), /status/);
+});
+
+test('local-ratelimit max_keys bounds the buckets: colliding keys share one while it is not full', async (t) => {
+  const h = await load(t, { key: 'header', header: 'x-api-key', max_keys: 1, max_tokens: 1, fill_interval_ms: HOUR });
+  const a = await h.exchange({ headers: { 'x-api-key': 'one' } });
+  const b = await h.exchange({ headers: { 'x-api-key': 'two' } });
+  const c = await h.exchange({ headers: { 'x-api-key': 'three' } });
+  assert.deepEqual([a.status, b.status, c.status], [200, 429, 429]);
+});
+
+test('local-ratelimit max_keys: another key takes over a slot whose bucket refilled', async (t) => {
+  const h = await load(t, { key: 'header', header: 'x-api-key', max_keys: 1, max_tokens: 1, fill_interval_ms: 20 });
+  assert.equal((await h.exchange({ headers: { 'x-api-key': 'one' } })).status, 200);
+  await new Promise((r) => setTimeout(r, 60));
+  const b = await h.exchange({ headers: { 'x-api-key': 'two' } });
+  assert.equal(b.status, 200);
+  assert.equal(b.header('x-ratelimit-remaining'), '0');
+});
+
+test('local-ratelimit refuses max_keys outside 1-16777216', async () => {
+  await assert.rejects(FilterHarness.load({ file: WASM, configuration: { max_tokens: 1, max_keys: 0 } }), /max_keys/);
+});
+
+test('local-ratelimit: two filters on one vm_id keep apart buckets unless they share a name', async (t) => {
+  const rl = (name: string, configuration: Record<string, unknown>) => ({ file: WASM, name, vmId: 'rl', configuration });
+  const config = { key: 'global', max_tokens: 2, fill_interval_ms: HOUR };
+  const apart = await FilterHarness.load([rl('first', config), rl('second', config)]);
+  t.after(() => apart.close());
+  // Each filter takes one token per request from its own bucket of 2.
+  assert.deepEqual([(await apart.exchange()).status, (await apart.exchange()).status, (await apart.exchange()).status], [200, 200, 429]);
+  const shared = { ...config, name: 'team' };
+  const together = await FilterHarness.load([rl('first', shared), rl('second', shared)]);
+  t.after(() => together.close());
+  // Both filters draw from one bucket: the first request takes both tokens.
+  assert.deepEqual([(await together.exchange()).status, (await together.exchange()).status], [200, 429]);
+});

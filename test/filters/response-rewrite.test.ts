@@ -107,18 +107,28 @@ test('response-rewrite content_types replaces the default list', async (t) => {
   assert.equal(JSON.parse(problem.text).user.ssn, '***');
 });
 
-test('response-rewrite passes a body that is not valid JSON unchanged', async (t) => {
-  const h = await load(t, { rules: [{ path: 'user.ssn', action: 'redact' }] });
+test('response-rewrite passes a body that is not valid JSON unchanged with on_parse_error: pass', async (t) => {
+  const h = await load(t, { on_parse_error: 'pass', rules: [{ path: 'user.ssn', action: 'redact' }] });
   const r = await h.exchange({ upstream: { headers: JSON_CT, body: '{"user": {"ssn": 1' } });
   assert.equal(r.status, 200);
   assert.equal(r.text, '{"user": {"ssn": 1');
 });
 
-test('response-rewrite: a body past the listener buffer limit resets the stream (headers already left)', async (t) => {
+test('response-rewrite: a body past the listener buffer limit gets 500 while its headers are held', async (t) => {
   const h = await load(t, { rules: [{ path: 'user.ssn', action: 'redact' }] }, { bufferLimitBytes: 1024 });
   const big = JSON.stringify({ user: { ssn: 'x' }, pad: 'p'.repeat(4096) });
   // The host checks the limit while the filter keeps buffering: the second chunk passes it.
   const r = await h.exchange({ upstream: { headers: JSON_CT, body: [big.slice(0, 1000), big.slice(1000, 2000), big.slice(2000)] } });
+  assert.equal(r.status, 500);
+  assert.equal(r.details, 'response_payload_too_large');
+  assert.ok(!r.text.includes('"ssn"'));
+});
+
+test('response-rewrite: a body past the listener buffer limit resets the stream once headers left', async (t) => {
+  const h = await load(t, { rules: [{ path: 'user.ssn', action: 'redact' }] }, { bufferLimitBytes: 1024 });
+  const big = JSON.stringify({ user: { ssn: 'x' }, pad: 'p'.repeat(4096) });
+  // Trailers: no content-length, so the headers are not held.
+  const r = await h.exchange({ upstream: { headers: JSON_CT, body: [big.slice(0, 1000), big.slice(1000)], trailers: { 'x-t': '1' } } });
   assert.equal(r.reset, 'response_payload_too_large');
   assert.equal(r.body.length, 0);
 });

@@ -1,4 +1,6 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import { connect, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
@@ -130,4 +132,116 @@ test('a cluster without any endpoint answers 503 "no healthy upstream"', async (
   const r = await request(port);
   assert.equal(r.status, 503);
   assert.equal(r.body, 'no healthy upstream');
+});
+
+/** An access log file in a temp dir removed after the test; `read` parses its lines. */
+function accessLogFile(t: TestContext): { path: string; read(): Record<string, unknown>[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-fail-al-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'access.log');
+  return { path, read: () => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+const flagsOf = (line: Record<string, unknown> | undefined) => [line?.status, line?.response_flags, line?.response_code_details];
+
+test('an upstream timeout is logged with UT', async (t) => {
+  const log = accessLogFile(t);
+  const up = await startUpstream(t, 'slow', () => {
+    /* never answers */
+  });
+  const { gw, port } = await startGateway(
+    t,
+    simpleConfig(to('b', { timeout: '200ms' }), [{ name: 'b', endpoints: [{ address: up.address }] }], { access_log: { path: log.path } }),
+  );
+  assert.equal((await request(port)).status, 504);
+  await gw.stop({ drainTimeoutMs: 0 });
+  assert.deepEqual(flagsOf(log.read()[0]), [504, 'UT', 'upstream_response_timeout']);
+});
+
+test('an upstream reset is logged with UR', async (t) => {
+  const log = accessLogFile(t);
+  const up = await startUpstream(t, 'rst', (req) => req.socket.destroy());
+  const { gw, port } = await startGateway(
+    t,
+    simpleConfig(to('b'), [{ name: 'b', endpoints: [{ address: up.address }] }], { access_log: { path: log.path } }),
+  );
+  assert.equal((await request(port)).status, 502);
+  await gw.stop();
+  assert.deepEqual(flagsOf(log.read()[0]), [502, 'UR', 'upstream_reset']);
+});
+
+test('a client that disconnects before the response is logged with DC', async (t) => {
+  const log = accessLogFile(t);
+  let upstreamClosed!: () => void;
+  const upstreamGone = new Promise<void>((r) => (upstreamClosed = r));
+  let arrived!: () => void;
+  const upstreamArrived = new Promise<void>((r) => (arrived = r));
+  const up = await startUpstream(t, 'hold', (_req, res) => {
+    res.on('close', () => upstreamClosed());
+    arrived();
+  });
+  const { gw, port } = await startGateway(
+    t,
+    simpleConfig(to('b'), [{ name: 'b', endpoints: [{ address: up.address }] }], { access_log: { path: log.path } }),
+  );
+  const req = httpRequest({ host: '127.0.0.1', port, path: '/gone', agent: false });
+  req.on('error', () => {});
+  req.end();
+  await upstreamArrived;
+  req.destroy();
+  // The gateway cancels the upstream request in the same step that writes the log line.
+  await upstreamGone;
+  await gw.stop();
+  const [line] = log.read();
+  assert.equal(line!.path, '/gone');
+  assert.match(String(line!.response_flags), /\bDC\b/);
+});
+
+/**
+ * A loopback listener that never accepts: its thread's event loop is blocked, so once the accept
+ * queue (backlog 1) is full the kernel drops further SYNs and a connect can only time out.
+ */
+async function blackhole(t: TestContext): Promise<number> {
+  const release = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const s = require('node:net').createServer();
+     s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+       parentPort.postMessage(s.address().port);
+       Atomics.wait(workerData, 0, 0);
+     });`,
+    { eval: true, workerData: release },
+  );
+  const port = (await once(worker, 'message'))[0] as number;
+  const fillers: Socket[] = [];
+  t.after(async () => {
+    for (const s of fillers) s.destroy();
+    Atomics.store(release, 0, 1);
+    Atomics.notify(release, 0);
+    await worker.terminate();
+  });
+  // Linux queues backlog + 1 completed handshakes; these two fill the queue.
+  for (let i = 0; i < 2; i++) {
+    const s = connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    fillers.push(s);
+    await once(s, 'connect');
+  }
+  return port;
+}
+
+test('an endpoint that never answers the SYN fails after connect_timeout with UF', async (t) => {
+  const log = accessLogFile(t);
+  const port = await blackhole(t);
+  const { gw, port: gwPort } = await startGateway(
+    t,
+    simpleConfig(to('b'), [{ name: 'b', connect_timeout: '250ms', endpoints: [{ address: `127.0.0.1:${port}` }] }], {
+      access_log: { path: log.path },
+    }),
+  );
+  const r = await request(gwPort);
+  assert.equal(r.status, 503);
+  assert.equal(r.body, 'upstream connect error');
+  await gw.stop({ drainTimeoutMs: 0 });
+  assert.deepEqual(flagsOf(log.read()[0]), [503, 'UF', 'upstream_connect_failure']);
 });

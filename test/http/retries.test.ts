@@ -1,5 +1,8 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deadPort, request, simpleConfig, startGateway, startUpstream } from '../gateway/harness.js';
 
 const route = (retry: Record<string, unknown>, extra: Record<string, unknown> = {}) => [
@@ -143,4 +146,57 @@ test('a request body not yet sent survives a connect failure and reaches the liv
     assert.equal(r.status, 200);
   }
   assert.deepEqual(bodies, ['payload-0', 'payload-1']);
+});
+
+/** An access log file in a temp dir removed after the test; `read` parses its lines. */
+function accessLogFile(t: TestContext): { path: string; read(): Record<string, unknown>[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-retry-al-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'access.log');
+  return { path, read: () => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+test('a 503 to a streamed POST that could not be retried is logged without URX', async (t) => {
+  const log = accessLogFile(t);
+  const bad = await startUpstream(t, 'bad', (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(503);
+      res.end('overloaded');
+    });
+  });
+  const { gw, port } = await startGateway(
+    t,
+    simpleConfig(route({ retry_on: '5xx', num_retries: 2 }), [{ name: 'b', endpoints: [{ address: bad.address }] }], {
+      access_log: { path: log.path },
+    }),
+  );
+  const r = await request(port, { method: 'POST', body: 'payload', headers: { 'content-length': '7' } });
+  assert.equal(r.status, 503);
+  assert.equal(bad.seen.length, 1);
+  await gw.stop();
+  const [line] = log.read();
+  assert.equal(line!.status, 503);
+  assert.equal(line!.response_flags, '-');
+});
+
+test('a GET that spends every retry on 503s is logged with URX', async (t) => {
+  const log = accessLogFile(t);
+  const bad = await startUpstream(t, 'bad', (_req, res) => {
+    res.writeHead(503);
+    res.end('overloaded');
+  });
+  const { gw, port } = await startGateway(
+    t,
+    simpleConfig(route({ retry_on: '5xx', num_retries: 2 }), [{ name: 'b', endpoints: [{ address: bad.address }] }], {
+      access_log: { path: log.path },
+    }),
+  );
+  const r = await request(port);
+  assert.equal(r.status, 503);
+  assert.equal(bad.seen.length, 3);
+  await gw.stop();
+  const [line] = log.read();
+  assert.equal(line!.status, 503);
+  assert.equal(line!.response_flags, 'URX');
 });

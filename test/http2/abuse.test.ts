@@ -9,17 +9,21 @@ import { constants } from 'node:http2';
 import { simpleConfig, startUpstream } from '../gateway/harness.js';
 import type { HttpCodecOptions } from '../../host/http/codec.js';
 import { cleartextFront, h2client, h2request } from './h2-harness.js';
-import { FrameType, goawayCode, rawH2 } from './h2-raw.js';
+import { FrameType, frameBytes, goawayCode, headerBlock, rawH2 } from './h2-raw.js';
 import { startPipeline } from './pipeline.js';
 
 /** Upstream answers after 300 ms, so streams stay open while the client misbehaves. */
 async function setup(t: import('node:test').TestContext, opts: HttpCodecOptions) {
+  return (await setupWith(t, opts)).front;
+}
+
+async function setupWith(t: import('node:test').TestContext, opts: HttpCodecOptions) {
   const up = await startUpstream(t, 'slow', (req, res) => {
     req.resume();
     setTimeout(() => res.end('slow ok'), 300);
   });
-  const { ctx } = await startPipeline(t, simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'b' } }], [{ name: 'b', endpoints: [{ address: up.address }] }]));
-  return cleartextFront(t, ctx, opts);
+  const { ctx, logs } = await startPipeline(t, simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'b' } }], [{ name: 'b', endpoints: [{ address: up.address }] }]));
+  return { front: await cleartextFront(t, ctx, opts), up, logs };
 }
 
 async function stillServes(t: import('node:test').TestContext, port: number): Promise<void> {
@@ -103,6 +107,85 @@ test('a PING flood from a client that does not read its acks closes that session
   const flood = Buffer.concat(Array.from({ length: 20_000 }, () => Buffer.concat([Buffer.from([0, 0, 8, FrameType.PING, 0, 0, 0, 0, 0]), ping])));
   c.socket.write(flood);
   // Read again: the session must end (GOAWAY and/or close) rather than queue acks without bound.
+  await new Promise((r) => setTimeout(r, 200));
+  c.socket.resume();
+  await c.closed;
+  await stillServes(t, front.port);
+});
+
+test('rapid reset in one write: reset streams never go upstream, other clients are served, one log line', async (t) => {
+  const { front, up, logs } = await setupWith(t, {});
+  const c = await rawH2(t, front.port);
+  // Every HEADERS and its RST_STREAM in a single write: the gateway parses them all in one read.
+  const cancel = Buffer.alloc(4);
+  cancel.writeUInt32BE(constants.NGHTTP2_CANCEL);
+  const frames: Buffer[] = [];
+  for (let id = 1; id < 2 * 300; id += 2) {
+    frames.push(frameBytes(FrameType.HEADERS, 0x5, id, headerBlock('/burst')));
+    frames.push(frameBytes(FrameType.RST_STREAM, 0, id, cancel));
+  }
+  c.socket.write(Buffer.concat(frames));
+  const goaway = await c.until((f) => f.type === FrameType.GOAWAY);
+  assert.ok(goaway, 'expected a GOAWAY');
+  await c.closed;
+  await stillServes(t, front.port);
+  const burst = up.seen.filter((r) => r.url === '/burst').length;
+  assert.ok(burst < 30, `upstream saw ${burst} of the 300 reset requests`);
+  assert.equal(logs.filter((l) => l.includes('rapid reset')).length, 1, logs.join('\n'));
+});
+
+test('requests cancelled while queued for an upstream connection cost no upstream connection', async (t) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const up = await startUpstream(t, 'one', (req, res) => {
+    req.resume();
+    if (req.url === '/hold') void held.then(() => res.end('held'));
+    else res.end('ok');
+  });
+  let connections = 0;
+  up.server.on('connection', () => connections++);
+  const { ctx } = await startPipeline(
+    t,
+    simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'b' } }], [{ name: 'b', endpoints: [{ address: up.address }], max_connections_per_endpoint: 1 }]),
+  );
+  const front = await cleartextFront(t, ctx, {});
+  const s = h2client(t, `http://127.0.0.1:${front.port}`);
+  const hold = h2request(s, { ':path': '/hold' });
+  // The pool's one connection is busy with /hold: these wait in its queue.
+  const queued = Array.from({ length: 20 }, () => s.request({ ':path': '/queued' }, { endStream: true }));
+  for (const q of queued) q.on('error', () => {});
+  for (let i = 0; i < 500 && (ctx.active < 21 || up.seen.length < 1); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ctx.active, 21, 'all requests reached the gateway');
+  for (const q of queued) q.close(constants.NGHTTP2_CANCEL);
+  for (let i = 0; i < 500 && ctx.active > 1; i++) await new Promise((r) => setTimeout(r, 10));
+  release();
+  assert.equal((await hold).headers[':status'], 200);
+  await stillServes(t, front.port);
+  assert.equal(up.seen.filter((r) => r.url === '/queued').length, 0);
+  assert.equal(connections, 1, 'the cancelled requests did not tear down the pooled connection');
+});
+
+test('a CONTINUATION flood closes that session; the gateway keeps serving', async (t) => {
+  const front = await setup(t, {});
+  const c = await rawH2(t, front.port);
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  // HEADERS without END_HEADERS, then CONTINUATIONs that never end the header block.
+  const literal = Buffer.concat([Buffer.from([0x40, 3]), Buffer.from('x-a'), Buffer.from([10]), Buffer.from('0123456789')]);
+  const flood = [frameBytes(FrameType.HEADERS, 0x1, 1, headerBlock('/'))];
+  for (let i = 0; i < 20_000; i++) flood.push(frameBytes(FrameType.CONTINUATION, 0, 1, literal));
+  c.socket.write(Buffer.concat(flood));
+  await c.closed;
+  await stillServes(t, front.port);
+});
+
+test('a SETTINGS flood from a client that does not read its acks closes that session', async (t) => {
+  const front = await setup(t, {});
+  const c = await rawH2(t, front.port);
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  c.socket.pause();
+  // SETTINGS_MAX_CONCURRENT_STREAMS = 100, 20 000 times: each one asks for an ACK.
+  const one = frameBytes(FrameType.SETTINGS, 0, 0, Buffer.from([0, 3, 0, 0, 0, 100]));
+  c.socket.write(Buffer.concat(Array.from({ length: 20_000 }, () => one)));
   await new Promise((r) => setTimeout(r, 200));
   c.socket.resume();
   await c.closed;

@@ -4,9 +4,10 @@
  * frames the server answers with. HPACK is limited to static-table entries and one literal.
  */
 import { connect, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { TestContext } from 'node:test';
 
-export const FrameType = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, WINDOW_UPDATE: 8 } as const;
+export const FrameType = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, WINDOW_UPDATE: 8, CONTINUATION: 9 } as const;
 
 export interface Frame {
   type: number;
@@ -27,7 +28,8 @@ export interface RawH2 {
   until(pred: (f: Frame) => boolean): Promise<Frame | undefined>;
 }
 
-function frameBytes(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
+/** One frame's bytes (for bursts written in a single socket write). */
+export function frameBytes(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(9);
   h.writeUIntBE(payload.length, 0, 3);
   h[3] = type;
@@ -37,15 +39,16 @@ function frameBytes(type: number, flags: number, streamId: number, payload: Buff
 }
 
 /** Header block: :method GET, :scheme http, :path (literal), :authority "a". */
-function headerBlock(path: string): Buffer {
+export function headerBlock(path: string): Buffer {
   const p = Buffer.from(path);
   // 0x82 :method GET, 0x86 :scheme http, 0x04 literal (no indexing) name index 4 (:path), 0x41 literal :authority.
   return Buffer.concat([Buffer.from([0x82, 0x86, 0x04, p.length]), p, Buffer.from([0x01, 0x01, 0x61])]);
 }
 
-export function rawH2(t: TestContext, port: number): Promise<RawH2> {
+/** `open`: the connection to speak on (e.g. TLS with ALPN h2); default cleartext to 127.0.0.1:`port`. */
+export function rawH2(t: TestContext, port: number, open: () => Socket = () => connect(port, '127.0.0.1')): Promise<RawH2> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = open();
     t.after(() => socket.destroy());
     socket.on('error', () => {});
     const frames: Frame[] = [];
@@ -75,7 +78,7 @@ export function rawH2(t: TestContext, port: number): Promise<RawH2> {
     const send = (type: number, flags: number, streamId: number, payload: Buffer = Buffer.alloc(0)): void => {
       if (!socket.destroyed) socket.write(frameBytes(type, flags, streamId, payload));
     };
-    socket.once('connect', () => {
+    socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
       socket.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
       send(FrameType.SETTINGS, 0, 0);
       resolve({

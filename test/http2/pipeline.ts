@@ -21,10 +21,13 @@ export interface Pipeline {
   logs: string[];
 }
 
-/** Builds the first listener's pipeline from `config` (a full Sluice config object). */
-export async function startPipeline(t: TestContext, config: Record<string, unknown>): Promise<Pipeline> {
+/**
+ * Builds the first listener's pipeline from `config` (a full Sluice config object). `logLevel`
+ * 'info' keeps what wasm filters log with proxy_log (at info) in `logs`.
+ */
+export async function startPipeline(t: TestContext, config: Record<string, unknown>, logLevel: 'warn' | 'info' = 'warn'): Promise<Pipeline> {
   const logs: string[] = [];
-  const log = createLogger({ level: 'warn', write: (l) => logs.push(l) });
+  const log = createLogger({ level: logLevel, write: (l) => logs.push(l) });
   const loaded = parseConfigText(JSON.stringify(config), { format: 'json', baseDir: process.cwd() });
   const c = loaded.config;
   const l = c.listeners[0]!;

@@ -1,6 +1,7 @@
 /**
  * Upstreams for connection-layer tests: a TCP echo server (optionally prefixing its replies,
- * answering "bye" after the client's FIN) and a TLS server with a given certificate.
+ * answering "bye" after the client's FIN), one that speaks first, and a TLS server with a given
+ * certificate.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -35,6 +36,22 @@ export async function startEcho(t: TestContext, prefix = ''): Promise<TcpUpstrea
       s.write(prefix + d.toString());
     });
     s.on('end', () => s.end('bye'));
+    s.on('error', () => {});
+  });
+  const port = await track(t, server, new Set());
+  return { address: `127.0.0.1:${port}`, port, received };
+}
+
+/** A server that speaks first: writes `greeting` on accept, then echoes. */
+export async function startGreeter(t: TestContext, greeting: string): Promise<TcpUpstream> {
+  const received: string[] = [];
+  const server = createServer((s) => {
+    const i = received.push('') - 1;
+    s.write(greeting);
+    s.on('data', (d: Buffer) => {
+      received[i] += d.toString();
+      s.write(d);
+    });
     s.on('error', () => {});
   });
   const port = await track(t, server, new Set());

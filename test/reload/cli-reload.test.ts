@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SluiceProcess } from '../cli/sluice-process.js';
-import { get, startEchoUpstream, until } from './helpers.js';
+import { get, moduleVersion, startEchoUpstream, until, versionText } from './helpers.js';
 
-function yamlConfig(upstream: string, header: string, cluster = 'up'): string {
+function yamlConfig(upstream: string, header: string, cluster = 'up', module?: string): string {
   return [
     'listeners:',
     '  - name: main',
     '    address: 127.0.0.1:0',
     '    route_config: rc',
+    ...(module ? [`    http_filters: [{ name: ver, wasm: { file: ${JSON.stringify(module)} } }]`] : []),
     'route_configs:',
     '  - name: rc',
     '    virtual_hosts:',
@@ -52,8 +53,22 @@ test('sluice run -c FILE reloads the file when it changes and on SIGHUP; a broke
   await until(() => p.logLines().some((l) => String(l.msg).startsWith('config reload refused: route_configs')), 10_000);
   assert.equal((await get(`${base}/`)).headers['x-config'], 'two');
 
-  // Same file content as the refused one, fixed, with SIGHUP: reload runs without waiting for a poll.
-  writeFileSync(file, yamlConfig(up.address, 'four'));
+  // A config naming a module file that does not exist yet is refused; once the module exists the
+  // config file is unchanged, so only SIGHUP (no poll) can apply it.
+  const module = join(dir, 'ver.wasm');
+  writeFileSync(file, yamlConfig(up.address, 'four', 'up', module));
+  await until(() => p.logLines().filter((l) => String(l.msg).startsWith('config reload refused: listeners')).length > 0, 10_000);
+  writeFileSync(module, moduleVersion(4));
+  const before = p.logLines().length;
   p.child.kill('SIGHUP');
-  await until(async () => (await get(`${base}/`)).headers['x-config'] === 'four', 10_000);
+  // Every worker (sluice run may fork several) serves the new config and its filter.
+  await until(async () => {
+    for (let i = 0; i < 4; i++) {
+      const r = await get(`${base}/`, {});
+      if (r.headers['x-config'] !== 'four' || r.headers['x-version-resp'] !== versionText(4)) return false;
+    }
+    return true;
+  }, 10_000);
+  const triggers = p.logLines().slice(before).filter((l) => l.msg === 'reloading config').map((l) => l.trigger);
+  assert.deepEqual(triggers, ['SIGHUP']);
 });

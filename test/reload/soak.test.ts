@@ -16,6 +16,9 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
+import { WasmFilterChain } from '../../host/filter/build.js';
+import type { Gateway } from '../../host/gateway.js';
+import type { WasmPlugin } from '../../host/wasm/plugin.js';
 import { get, Mode, moduleVersion, startEchoUpstream, startReloadGateway, until, versionText } from './helpers.js';
 
 const CLIENTS = 200;
@@ -28,6 +31,34 @@ function heapNow(): number {
   for (let i = 0; i < 3; i++) gc();
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * The plugins (one VM and its WebAssembly.Memory each) serving `gw`'s listeners now. heapUsed and
+ * arrayBuffers do not count wasm memories, so the test follows the VMs themselves: each one seen
+ * is held weakly, and once released it must become garbage.
+ */
+function servingPlugins(gw: Gateway): WasmPlugin[] {
+  return gw.httpListeners().flatMap((l) => {
+    const c = l.snapshot.filterChain;
+    return c instanceof WasmFilterChain ? [...c.plugins] : [];
+  });
+}
+
+/** Collects garbage until every plugin in `refs` but `live` is gone; the ones left. */
+async function uncollected(refs: readonly WeakRef<WasmPlugin>[], live: ReadonlySet<WasmPlugin>): Promise<number[]> {
+  let left: number[] = [];
+  for (let round = 0; round < 50; round++) {
+    gc();
+    // WeakRefs clear only between jobs.
+    await new Promise((r) => setTimeout(r, 20));
+    left = refs.flatMap((r, i) => {
+      const p = r.deref();
+      return p !== undefined && !live.has(p) ? [i] : [];
+    });
+    if (left.length === 0) break;
+  }
+  return left;
 }
 
 /** Config version `n`: route `/` → cluster c<n> (upstream u<n % 2>), tagged x-config: n; listener `extra` on odd n. */
@@ -101,14 +132,21 @@ test('200 keep-alive clients see no failure and no mixed response across 20 modu
   // Warm up (every connection opened, VMs and pools in use), then take the memory baseline.
   const warm = Array.from({ length: CLIENTS }, (_, i) => client(i));
   let baseline = 0;
+  const seenVms: WeakRef<WasmPlugin>[] = [];
+  const track = (): void => {
+    for (const p of servingPlugins(g.gw)) seenVms.push(new WeakRef(p));
+  };
   try {
+    track();
     await until(() => done >= CLIENTS * 2, 20_000);
     baseline = heapNow();
     for (let n = 1; n <= CHANGES; n++) {
       const swap = await get(`${g.admin}/filters/ver`, { method: 'PUT', body: moduleVersion(n) });
       assert.equal(swap.status, 200, swap.body);
+      track();
       const reload = await get(`${g.admin}/config`, { method: 'POST', body: JSON.stringify(configV(n, file, ups, port)) });
       assert.equal(reload.status, 200, reload.body);
+      track();
       if (n === CHANGES / 2) {
         const badModule = await get(`${g.admin}/filters/ver`, { method: 'PUT', body: moduleVersion(99, Mode.TrapInStart) });
         assert.equal(badModule.status, 422);
@@ -139,5 +177,12 @@ test('200 keep-alive clients see no failure and no mixed response across 20 modu
   await pool.close();
   const after = heapNow();
   assert.ok(after < baseline + 16 * 1024 * 1024, `heap+arrayBuffers ${after} vs baseline ${baseline}`);
+  // Every released VM, wasm memory included, is garbage: only the serving one is left.
+  // The VMs of the start are left out: the listener built at start keeps its first snapshot
+  // reachable (host/listener/build.ts closures), a bounded cost of one VM, not one per change.
+  const live = new Set(servingPlugins(g.gw));
+  assert.equal(live.size, 1);
+  const released = seenVms;
+  assert.deepEqual(await uncollected(released, live), [], `of ${released.length} VMs seen, these released ones are still reachable`);
   t.diagnostic(`requests: ${done}; heap+arrayBuffers baseline ${(baseline / 1e6).toFixed(1)} MB, after ${(after / 1e6).toFixed(1)} MB`);
 });

@@ -1,7 +1,7 @@
 /**
  * Test certificates made with the openssl CLI in a temporary directory: a CA, server
  * certificates for several names (one a wildcard) and a client certificate with DNS and URI
- * SANs. EC P-256 keys keep generation fast.
+ * SANs; on request, a certificate from a second, untrusted CA. EC P-256 keys keep generation fast.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ export interface Certs {
   ca: Buffer;
   /** Issues (or re-issues) `name` with subject CN `cn` and the given SANs. */
   issue(name: string, cn: string, san: string): void;
+  /** Issues `name` (CN `cn`) from a second CA that nothing trusts. */
+  issueUntrusted(name: string, cn: string): void;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -31,14 +33,19 @@ export function makeCerts(t: TestContext): Certs {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(dir, ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=Sluice Test CA', '-days', '2']);
-  const issue = (name: string, cn: string, san: string): void => {
+  const issueBy = (ca: string, name: string, cn: string, san: string): void => {
     writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
     openssl(dir, ['req', ...ec, '-keyout', `${name}.key.new`, '-out', `${name}.csr`, '-subj', `/O=Sluice/CN=${cn}`]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
+    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
       '-out', `${name}.crt.new`, '-days', '2', '-extfile', `${name}.ext`]);
     // Written in place at the end (key then cert), as an operator would replace them.
     writeFileSync(join(dir, `${name}.key`), readFileSync(join(dir, `${name}.key.new`)));
     writeFileSync(join(dir, `${name}.crt`), readFileSync(join(dir, `${name}.crt.new`)));
+  };
+  const issue = (name: string, cn: string, san: string): void => issueBy('ca', name, cn, san);
+  const issueUntrusted = (name: string, cn: string): void => {
+    openssl(dir, ['req', '-x509', ...ec, '-keyout', 'rogue-ca.key', '-out', 'rogue-ca.crt', '-subj', '/CN=Rogue CA', '-days', '2']);
+    issueBy('rogue-ca', name, cn, `DNS:${cn}`);
   };
   issue('a', 'a.test', 'DNS:a.test');
   issue('b', 'b.test', 'DNS:b.test');
@@ -51,5 +58,6 @@ export function makeCerts(t: TestContext): Certs {
     read: (f) => readFileSync(join(dir, f)),
     ca: readFileSync(join(dir, 'ca.crt')),
     issue,
+    issueUntrusted,
   };
 }

@@ -58,3 +58,34 @@ test('least_request with exclude returns the other endpoint', async (t) => {
   const avoid = cluster.endpoints()[0]!;
   for (let i = 0; i < 50; i++) assert.notEqual(cluster.chooseEndpoint(undefined, avoid), avoid);
 });
+
+/** Share of `picks` idle-cluster picks each endpoint gets, in endpoint order. */
+async function idleShares(t: import('node:test').TestContext, weights: number[], picks: number): Promise<number[]> {
+  const endpoints = weights.map((weight, i) => ({ address: `127.0.0.1:${2001 + i}`, weight }));
+  const mgr = await createClusterManager(
+    [{ name: 'lrd', lb_policy: 'least_request', endpoints }],
+    { log: captureLogger().log, random: seededRandom(42) },
+  );
+  t.after(() => mgr.close());
+  const cluster = mgr.get('lrd')!;
+  const eps = cluster.endpoints();
+  const counts = eps.map(() => 0);
+  for (let i = 0; i < picks; i++) counts[eps.indexOf(cluster.chooseEndpoint(undefined)!)]!++;
+  return counts.map((c) => c / picks);
+}
+
+function assertShares(actual: number[], expected: number[]): void {
+  actual.forEach((share, i) => assert.ok(Math.abs(share - expected[i]!) < 0.03, `endpoint ${i}: ${share} vs ${expected[i]}`));
+}
+
+test('least_request spreads an idle cluster evenly when weights are equal', async (t) => {
+  assertShares(await idleShares(t, [1, 1, 1, 1], 8000), [0.25, 0.25, 0.25, 0.25]);
+});
+
+test('least_request follows weights when loads tie (two endpoints)', async (t) => {
+  assertShares(await idleShares(t, [3, 1], 8000), [0.75, 0.25]);
+});
+
+test('least_request follows weights when loads tie (several endpoints)', async (t) => {
+  assertShares(await idleShares(t, [1, 2, 5], 8000), [0.125, 0.25, 0.625]);
+});

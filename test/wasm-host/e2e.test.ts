@@ -166,3 +166,16 @@ test('e2e: route, cluster, listener and connection properties come from the gate
   assert.equal(r.headers['x-proto'], 'HTTP/1.1');
   assert.match(String(r.headers['x-upstream-addr']), /^127\.0\.0\.1:\d+$/);
 });
+
+test('e2e: an IPv6 client sees source and destination addresses bracketed, as Envoy writes them', async (t) => {
+  const upstream = await startUpstream(t, 'up');
+  const cfg = simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'backend' } }],
+    [{ name: 'backend', endpoints: [{ address: upstream.address }] }],
+    { address: '[::1]:0', http_filters: [filter('props6', [
+      'resp_headers prop2hdr source.address 2 x-source', 'resp_headers prop2hdr destination.address 2 x-destination',
+    ].join('\n'))] });
+  const { port } = await startGateway(t, cfg);
+  const r = await get(`http://[::1]:${port}`, '/');
+  assert.match(String(r.headers['x-source']), /^\[::1\]:\d+$/);
+  assert.equal(r.headers['x-destination'], `[::1]:${port}`);
+});

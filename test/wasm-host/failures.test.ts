@@ -56,6 +56,23 @@ for (const cb of CALLBACKS) {
   }
 }
 
+test('failures: a trap in proxy_on_vm_start fails the load with the reason', async () => {
+  await assert.rejects(load('trace', { vm_configuration: 'trap', name: 'starter' }), /proxy_on_vm_start failed: unreachable/);
+});
+
+for (const cb of ['done', 'delete'] as const) {
+  test(`failures: a trap in proxy_on_${cb} at stream end fails the VM (counted); the next stream gets fail_closed`, async () => {
+    const { plugin, registry, logs } = await load(`trace\n${cb} ?x-mode=trap trap`, { name: 'ender' });
+    const c = chain([plugin], 1 << 20);
+    const first = drive(c, 'trap');
+    assert.deepEqual(first.names().filter((n) => okEvents.includes(n)), okEvents); // the response was complete
+    const out = logs.wasm();
+    if (cb === 'done') assert.ok(!out.some((l) => l.startsWith('cb delete 2')), out.join('\n')); // a failed VM runs nothing more
+    assert.match(await registry.metrics(), new RegExp(`sluice_wasm_vm_failures_total\\{filter="ender",kind="trap",callback="proxy_on_${cb}"\\} 1`));
+    assert.ok(failedReply(drive(c, 'ok')));
+  });
+}
+
 test('failures: an infinite loop is stopped by the callback budget and counted', async () => {
   const { plugin, registry, logs } = await load('req_headers ?x-mode=loop loop', { callback_timeout: '20ms', name: 'spinner' });
   const sink = drive(chain([plugin]), 'loop');

@@ -27,6 +27,19 @@ test('hostcalls: header map pairs, size, and set_header_map_pairs', async () => 
   assert.equal(out[3], 'pairs :status=200,x-up=u s=0');
 });
 
+test('hostcalls: header map size counts latin1 bytes (one per char), not UTF-8', async () => {
+  const { out } = await oneRequest('req_headers size 0', {}, ['x-l', '\u00e9\u00ff']);
+  assert.equal(out[0], `size ${':methodGET:path/p?q=1:authorityexample.com:schemehttpx-l'.length + 2} s=0`);
+});
+
+test('hostcalls: a tick period above 2^31-1 ms is clamped, not turned into 1 ms by Node', async () => {
+  const { logs, plugin } = await oneRequest('trace\nreq_headers tickset 4294967295');
+  await new Promise((r) => setTimeout(r, 30)); // at 1 ms, ticks would have come by now
+  assert.ok(logs.wasm().includes('tickset s=0'));
+  assert.equal(logs.wasm().filter((l) => l.startsWith('cb tick')).length, 0);
+  plugin.close();
+});
+
 test('hostcalls: bad enum values return BadArgument', async () => {
   const { out } = await oneRequest('req_headers err_enum');
   // log level 9, map 99, map 8, map -1, buffer 9, buffer 42, continue 7, close 7, metric 5
@@ -110,13 +123,13 @@ test('hostcalls: shared data is shared between VMs with the same vm_id', async (
 });
 
 test('hostcalls: shared queue enqueue wakes the registrant with proxy_on_queue_ready', async () => {
-  const { logs } = await oneRequest('configure qreg q1\nreq_headers qenq f q1 item-1\nqueue log woke', { name: 'f' });
+  const { logs } = await oneRequest('configure qreg q1\nreq_headers qenq - q1 item-1\nqueue log woke', { name: 'f' });
   await until(() => logs.wasm().includes('woke'));
   assert.deepEqual(logs.wasm(), ['qreg 1 s=0', 'qenq s=0', 'dequeue item-1 s=0', 'dequeue-again s=7', 'woke']);
 });
 
 test('hostcalls: resolving an unknown queue is NotFound', async () => {
-  const { out } = await oneRequest('req_headers qenq f nosuch x', { name: 'f' });
+  const { out } = await oneRequest('req_headers qenq - nosuch x', { name: 'f' });
   assert.deepEqual(out, ['qenq s=1']);
 });
 

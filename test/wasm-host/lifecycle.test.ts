@@ -11,6 +11,13 @@ test('lifecycle: root context, then vm_start and configure with the plugin confi
   assert.deepEqual(logs.wasm(), ['cb configure 1 ' + Buffer.byteLength('configure log size-ok\ntrace') + ' 0', 'size-ok']);
 });
 
+test('lifecycle: root start-up order is context_create(root, 0), vm_start(root), configure(root)', async () => {
+  const { plugin, logs } = await load('configure log configured', { vm_configuration: 'trace' });
+  const size = Buffer.byteLength('configure log configured');
+  assert.deepEqual(logs.wasm().filter((l) => l.startsWith('cb ')), ['cb create 1 0 0', 'cb vm_start 1 5 0', `cb configure 1 ${size} 0`]);
+  plugin.close();
+});
+
 test('lifecycle: a stream runs create, headers, body, log, done, delete in Envoy order', async () => {
   const { plugin, logs } = await load('trace');
   const sink = new RecordingSink();

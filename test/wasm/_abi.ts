@@ -128,3 +128,9 @@ export function pairsText(p: usize, n: usize): string {
   }
   return parts.join(",");
 }
+@external("wasi_snapshot_preview1", "args_sizes_get") export declare function args_sizes_get(count: usize, size: usize): u32;
+@external("wasi_snapshot_preview1", "args_get") export declare function args_get(ptrs: usize, buf: usize): u32;
+@external("wasi_snapshot_preview1", "clock_res_get") export declare function clock_res_get(id: u32, out: usize): u32;
+@external("wasi_snapshot_preview1", "poll_oneoff") export declare function poll_oneoff(input: usize, out: usize, n: usize, nevents: usize): u32;
+@external("wasi_snapshot_preview1", "fd_fdstat_get") export declare function fd_fdstat_get(fd: u32, out: usize): u32;
+@external("wasi_snapshot_preview1", "sched_yield") export declare function sched_yield(): u32;

@@ -1,9 +1,10 @@
 // Conformance module driven by its plugin configuration: one command per line,
-//   <callback> [?header=value] <op> <args...>
+//   <callback> [?header=value] [@eos] <op> <args...>
 // callbacks: vm_start configure create req_headers req_body req_trailers resp_headers resp_body
 // resp_trailers log done delete tick queue call_resp. Results are written with proxy_log so the
 // test reads them from the gateway log. A line "trace" logs every callback with its arguments.
 // "foreign <name> <hex>..." calls proxy_call_foreign_function (arguments: length-prefixed fields).
+// VM configuration "trace" traces the root's start-up as well; "trap" traps in proxy_on_vm_start.
 // A line "tag <name>" prefixes every log line with "[<name>] ": tells apart the VMs of one filter
 // (per-route configurations) in a shared gateway log.
 import {
@@ -18,6 +19,8 @@ import {
   proxy_increment_metric, proxy_record_metric, proxy_get_metric, proxy_get_property, proxy_set_property,
   proxy_log, proxy_grpc_call, proc_exit, fd_write, environ_sizes_get, random_get, clock_time_get,
 } from "./_abi";
+
+import { errEnum2, errNotFound, errPtr2, wasiChecks } from "./_checks";
 
 @external("env", "proxy_call_foreign_function")
 declare function proxy_call_foreign_function(np: usize, nn: usize, ap: usize, an: usize, out: usize, outLen: usize): i32;
@@ -109,6 +112,14 @@ function propOp(op: string, a: string[]): i32 {
     const s = proxy_get_property(ptr(path), path.byteLength, OUT, OUT + 4);
     const v = s != 0 ? "" : op == "prop" ? takeString() : takeI64().toString();
     log("prop " + a[0] + "=" + v + " s=" + str(s));
+  } else if (op == "propmap") {
+    // a map property (serialized pairs) as k=v,k=v
+    const path = bytes(a[0].replaceAll(".", "\0"));
+    const s = proxy_get_property(ptr(path), path.byteLength, OUT, OUT + 4);
+    const p = load<u32>(OUT);
+    const n = load<u32>(OUT + 4);
+    log("propmap " + a[0] + "=" + (s == 0 ? pairsText(p, n) : "") + " s=" + str(s));
+    if (s == 0 && n > 0) heap.free(p);
   } else if (op == "prop2hdr") {
     // prop2hdr <path> <map> <header>: copies a string property into a header
     const path = bytes(a[0].replaceAll(".", "\0"));
@@ -132,7 +143,8 @@ function sharedOp(op: string, a: string[]): i32 {
   } else if (op == "sset" || op == "scas" || op == "sstale") {
     const k = bytes(a[0]);
     const v = bytes(a[1]);
-    let cas: u32 = 0;
+    // "sset <key> <value> <cas>" sets with that CAS as is.
+    let cas: u32 = op == "sset" && a.length > 2 ? U32.parseInt(a[2]) : 0;
     if (op != "sset") {
       proxy_get_shared_data(ptr(k), k.byteLength, OUT, OUT + 4, OUT + 16);
       cas = load<u32>(OUT + 16) + (op == "sstale" ? 1 : 0);
@@ -143,7 +155,7 @@ function sharedOp(op: string, a: string[]): i32 {
     const s = proxy_register_shared_queue(ptr(n), n.byteLength, OUT + 8);
     log("qreg " + load<u32>(OUT + 8).toString() + " s=" + str(s));
   } else if (op == "qenq") {
-    const vm = bytes(a[0]);
+    const vm = bytes(a[0] == "-" ? "" : a[0]); // "-": the empty vm_id (this VM's own)
     const n = bytes(a[1]);
     const v = bytes(a[2]);
     let s = proxy_resolve_shared_queue(ptr(vm), vm.byteLength, ptr(n), n.byteLength, OUT + 8);
@@ -178,9 +190,13 @@ function callOp(ctx: u32, a: string[]): void {
 }
 
 /** Every host function with a bad enum, then with a bad pointer: statuses logged in order. */
-function errorOps(op: string): i32 {
+function errorOps(op: string, a: string[]): i32 {
   const k = bytes("k");
-  if (op == "err_enum") {
+  if (op == "err_ptr2") log(errPtr2(I32.parseInt(a[0]))); // a[0]: a buffer type present in this callback
+  else if (op == "err_enum2") log(errEnum2());
+  else if (op == "err_notfound") log(errNotFound());
+  else if (op == "wasi") log(wasiChecks());
+  else if (op == "err_enum") {
     const r = new Array<string>();
     r.push(str(proxy_log(9, ptr(k), 1)));
     r.push(str(proxy_get_header_map_value(99, ptr(k), 1, OUT, OUT + 4)));
@@ -325,11 +341,15 @@ function run(cb: string, ctx: u32, dflt: i32): i32 {
       if (v == null || v != cond[1]) continue;
       at = 2;
     }
+    if (l[at] == "@eos") { // the rest of the line runs only in the callback that ends the stream
+      if (!eos) continue;
+      at++;
+    }
     const op = l[at];
     const a = l.slice(at + 1);
     if (op == "ret") result = I32.parseInt(a[0]);
     else if (op == "retnoteos") result = eos ? 0 : I32.parseInt(a[0]);
-    else if (mapOp(op, a) || bodyOp(op, a) || propOp(op, a) || sharedOp(op, a) || errorOps(op) || miscOp(op, a, ctx)) {}
+    else if (mapOp(op, a) || bodyOp(op, a) || propOp(op, a) || sharedOp(op, a) || errorOps(op, a) || miscOp(op, a, ctx)) {}
     else log("unknown op " + op);
   }
   return result;
@@ -339,13 +359,23 @@ function enter(cb: string, ctx: u32, a: u32, b: u32): void {
   if (trace) log("cb " + cb + " " + ctx.toString() + " " + a.toString() + " " + b.toString());
 }
 
+/** The VM configuration (readable from the start, unlike the plugin configuration). */
+function vmConfig(): string {
+  if (proxy_get_buffer_bytes(6, 0, 1024, OUT, OUT + 4) != 0) return "";
+  return takeString();
+}
+
 export function proxy_on_context_create(ctx: u32, parent: u32): void {
-  if (parent == 0) rootId = ctx;
+  if (parent == 0) {
+    rootId = ctx;
+    if (vmConfig() == "trace") trace = true; // the root's start-up is traced too
+  }
   enter("create", ctx, parent, 0);
   if (parent != 0) run("create", ctx, 0);
 }
 export function proxy_on_vm_start(ctx: u32, size: u32): u32 {
   enter("vm_start", ctx, size, 0);
+  if (vmConfig() == "trap") unreachable();
   return 1;
 }
 export function proxy_on_configure(ctx: u32, size: u32): u32 {
@@ -391,6 +421,7 @@ export function proxy_on_done(ctx: u32): u32 {
 }
 export function proxy_on_delete(ctx: u32): void {
   enter("delete", ctx, 0, 0);
+  run("delete", ctx, 0);
 }
 export function proxy_on_tick(ctx: u32): void {
   enter("tick", ctx, 0, 0);

@@ -5,7 +5,7 @@
  */
 import {
   Counter, FilterHeadersStatus, Header, HttpContext, RootContext, base64Decode, bytesOf, constantTimeEqual, log,
-  parseJson, registerRoot, sha256, textOf,
+  parseJson, registerRoot, sha256, textOf, WasmResult,
 } from "sdk/assembly";
 // Header callbacks only: the host then skips body and trailer delivery for this filter.
 export * from "sdk/assembly/exports/core";
@@ -101,7 +101,8 @@ class BasicAuth extends HttpContext {
   reject(root: BasicAuthRoot, why: string): FilterHeadersStatus {
     root.denied!.increment();
     const challenge = "Basic realm=\"" + root.realm + "\", charset=\"UTF-8\"";
-    this.sendLocalResponse(401, why + "\n", [new Header("www-authenticate", challenge)], "basic_auth_denied");
+    // Denied must never mean a request left hanging: close if the reply is refused.
+    if (this.sendLocalResponse(401, why + "\n", [new Header("www-authenticate", challenge)], "basic_auth_denied") != WasmResult.Ok) this.close();
     return FilterHeadersStatus.StopIteration;
   }
 }

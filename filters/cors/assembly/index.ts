@@ -3,7 +3,7 @@
  * cross-origin requests from allowed origins. See README.md for the configuration.
  */
 import {
-  Counter, FilterHeadersStatus, Header, HttpContext, RootContext, log, parseJson, registerRoot,
+  Counter, FilterHeadersStatus, Header, HttpContext, RootContext, WasmResult, log, parseJson, registerRoot,
 } from "sdk/assembly";
 import { CorsPolicy, parsePolicy } from "./policy";
 // Header callbacks only: the host then skips body and trailer delivery for this filter.
@@ -40,11 +40,14 @@ class CorsRoot extends RootContext {
 class Cors extends HttpContext {
   /** The allowed origin of this (non-preflight) request, or "" when none. */
   origin: string = "";
+  /** The response must carry `Vary: Origin`: what it says (or omits) depends on the origin. */
+  vary: bool = false;
 
   onRequestHeaders(count: u32, endOfStream: bool): FilterHeadersStatus {
     const policy = (this.root as CorsRoot).policy;
     const origin = this.requestHeaders.get("origin");
     if (origin === null) return FilterHeadersStatus.Continue;
+    this.vary = policy.variesByOrigin();
     const method = this.requestHeaders.get(":method");
     const requested = this.requestHeaders.get("access-control-request-method");
     if (method == "OPTIONS" && requested !== null) return this.preflight(policy, origin, requested);
@@ -57,7 +60,7 @@ class Cors extends HttpContext {
     if (!policy.allows(origin) || !policy.allowsMethod(method)) {
       root.preflightsDenied!.increment();
       if (!policy.rejectDisallowedPreflight) return FilterHeadersStatus.Continue;
-      this.sendLocalResponse(403, "CORS preflight rejected", [new Header("vary", "Origin")], "cors_preflight_rejected");
+      this.reply(403, "CORS preflight rejected", [new Header("vary", "Origin")], "cors_preflight_rejected");
       return FilterHeadersStatus.StopIteration;
     }
     root.preflightsAllowed!.increment();
@@ -73,18 +76,31 @@ class Cors extends HttpContext {
     if (policy.allowCredentials) h.push(new Header("access-control-allow-credentials", "true"));
     if (policy.maxAge.length > 0) h.push(new Header("access-control-max-age", policy.maxAge));
     h.push(new Header("vary", "Origin"));
-    this.sendLocalResponse(204, "", h, "cors_preflight");
+    this.reply(204, "", h, "cors_preflight");
     return FilterHeadersStatus.StopIteration;
   }
 
+  /** Answers locally; a refused reply closes the stream rather than leave it hanging. */
+  reply(status: u32, body: string, headers: Array<Header>, details: string): void {
+    // The local reply passes onResponseHeaders too: its own Vary is enough.
+    this.vary = false;
+    if (this.sendLocalResponse(status, body, headers, details) != WasmResult.Ok) this.close();
+  }
+
   onResponseHeaders(count: u32, endOfStream: bool): FilterHeadersStatus {
+    if (this.vary) this.addVary();
     if (this.origin.length == 0) return FilterHeadersStatus.Continue;
     const policy = (this.root as CorsRoot).policy;
     this.responseHeaders.set("access-control-allow-origin", policy.allowOriginValue(this.origin));
     if (policy.allowCredentials) this.responseHeaders.set("access-control-allow-credentials", "true");
     if (policy.exposeHeaders.length > 0) this.responseHeaders.set("access-control-expose-headers", policy.exposeHeaders);
-    this.responseHeaders.add("vary", "Origin");
     return FilterHeadersStatus.Continue;
+  }
+
+  addVary(): void {
+    const current = this.responseHeaders.get("vary");
+    if (current === null) this.responseHeaders.set("vary", "Origin");
+    else if (current.toLowerCase().indexOf("origin") < 0 && current.trim() != "*") this.responseHeaders.set("vary", current + ", Origin");
   }
 }
 

@@ -24,13 +24,18 @@ export function globMatch(pattern: string, text: string): bool {
   return p == pattern.length;
 }
 
+/** The documented allow_methods default: the methods of RFC 9110 a browser may send cross-origin
+ * except CONNECT and TRACE, which a preflight must not get approved by accident. */
+const DEFAULT_METHODS: Array<string> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
 /** Parsed configuration. */
 export class CorsPolicy {
   allowOrigins: Array<string> = new Array<string>();
   originPatterns: Array<string> = new Array<string>();
   anyOrigin: bool = false;
-  allowMethods: string = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
-  methodList: Array<string> = new Array<string>();
+  allowMethods: string = DEFAULT_METHODS.join(", ");
+  /** Methods a preflight may ask for; never empty (an unset allow_methods means the defaults). */
+  methodList: Array<string> = DEFAULT_METHODS.slice(0);
   allowHeaders: string = "";
   /** allow_headers is ["*"]: echo what the preflight asks for. */
   anyHeader: bool = false;
@@ -50,7 +55,12 @@ export class CorsPolicy {
 
   /** Whether `method` may be used cross-origin. */
   allowsMethod(method: string): bool {
-    return this.methodList.length == 0 || this.methodList.includes(method.toUpperCase());
+    return this.methodList.includes(method.toUpperCase());
+  }
+
+  /** Whether the CORS headers of a response depend on the request's Origin (caches must vary). */
+  variesByOrigin(): bool {
+    return !this.anyOrigin || this.allowCredentials;
   }
 
   /** The Access-Control-Allow-Origin value for an allowed `origin`. */
@@ -75,6 +85,7 @@ export function parsePolicy(cfg: JsonValue): CorsPolicy | null {
   p.originPatterns = cfg.getStringList("allow_origin_patterns");
   if (cfg.has("allow_methods")) {
     const m = cfg.getStringList("allow_methods");
+    p.methodList = new Array<string>();
     for (let i = 0; i < m.length; i++) p.methodList.push(m[i].toUpperCase());
     p.allowMethods = joinList(p.methodList);
   }

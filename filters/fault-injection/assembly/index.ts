@@ -6,7 +6,7 @@
  */
 import {
   Counter, FilterHeadersStatus, HttpContext, JsonValue, RootContext, httpContextOf, log, nowMillis, parseJson,
-  randomFloat, registerRoot,
+  randomFloat, registerRoot, WasmResult,
 } from "sdk/assembly";
 // Header callbacks only: the host then skips body and trailer delivery for this filter.
 export * from "sdk/assembly/exports/core";
@@ -160,7 +160,8 @@ class Fault extends HttpContext {
 
   abort(status: u32): void {
     (this.root as FaultRoot).aborted!.increment();
-    this.sendLocalResponse(status, (this.root as FaultRoot).abortBody, null, "fault_filter_abort");
+    // The request is paused: without a reply it must still end, never hang.
+    if (this.sendLocalResponse(status, (this.root as FaultRoot).abortBody, null, "fault_filter_abort") != WasmResult.Ok) this.close();
   }
 
   /** Called by the root's tick once the delay elapsed. */

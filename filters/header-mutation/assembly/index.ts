@@ -53,16 +53,18 @@ function parseSection(cfg: JsonValue, key: string, out: Mutations): bool {
   return parseList(section.getArray("set"), out.sets, key + ".set") && parseList(section.getArray("add"), out.adds, key + ".add");
 }
 
+/**
+ * Applies `m` to `headers`. Every value is rendered first, from the headers as they arrived:
+ * `remove x-user` then `set x-fwd-user: %REQ(x-user)%` must forward the user, not "".
+ */
 function apply(m: Mutations, headers: HeaderMap, captured: Map<string, string> | null): void {
+  const setValues = new Array<string>(m.sets.length);
+  for (let i = 0; i < m.sets.length; i++) setValues[i] = render(unchecked(m.sets[i]).value, captured);
+  const addValues = new Array<string>(m.adds.length);
+  for (let i = 0; i < m.adds.length; i++) addValues[i] = render(unchecked(m.adds[i]).value, captured);
   for (let i = 0; i < m.removes.length; i++) headers.remove(unchecked(m.removes[i]));
-  for (let i = 0; i < m.sets.length; i++) {
-    const e = unchecked(m.sets[i]);
-    headers.set(e.name, render(e.value, captured));
-  }
-  for (let i = 0; i < m.adds.length; i++) {
-    const e = unchecked(m.adds[i]);
-    headers.add(e.name, render(e.value, captured));
-  }
+  for (let i = 0; i < m.sets.length; i++) headers.set(unchecked(m.sets[i]).name, unchecked(setValues[i]));
+  for (let i = 0; i < m.adds.length; i++) headers.add(unchecked(m.adds[i]).name, unchecked(addValues[i]));
 }
 
 class MutationRoot extends RootContext {

@@ -4,8 +4,8 @@
  * Rejected requests get 403 (configurable). See README.md for the configuration.
  */
 import {
-  Counter, FilterHeadersStatus, FilterStatus, HttpContext, RootContext, TcpContext, clientIp, log, parseJson,
-  registerRoot,
+  Counter, FilterHeadersStatus, FilterStatus, HttpContext, RootContext, TcpContext, WasmResult, clientIp, log,
+  parseJson, registerRoot,
 } from "sdk/assembly";
 import { Cidr, hostPart, parseCidr, parseIp } from "./cidr";
 // Header callbacks only (the host then skips body and trailer delivery for this filter), plus the
@@ -49,7 +49,12 @@ class IpRoot extends RootContext {
     if (!parseList(cfg.getStringList("allow"), allow, "allow") || !parseList(cfg.getStringList("deny"), deny, "deny")) return false;
     this.allow = allow;
     this.deny = deny;
-    this.status = <u32>cfg.getNumber("status", 403);
+    const status = cfg.getNumber("status", 403);
+    if (status < 200 || status > 599 || status != Math.floor(status)) {
+      log.error("ip-restriction: status must be an HTTP status (200-599)");
+      return false;
+    }
+    this.status = <u32>status;
     this.message = cfg.getString("message", "forbidden\n");
     this.denied = new Counter("denied");
     return true;
@@ -74,7 +79,8 @@ class IpRestriction extends HttpContext {
     const root = this.root as IpRoot;
     if (root.permits(clientIp())) return FilterHeadersStatus.Continue;
     root.denied!.increment();
-    this.sendLocalResponse(root.status, root.message, null, "ip_restricted");
+    // Denied must never mean forwarded, nor a request left hanging: close if no reply.
+    if (this.sendLocalResponse(root.status, root.message, null, "ip_restricted") != WasmResult.Ok) this.close();
     return FilterHeadersStatus.StopIteration;
   }
 }

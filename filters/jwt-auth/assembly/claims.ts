@@ -23,12 +23,13 @@ export function checkClaims(claims: JsonValue, cfg: JwtConfig, now: i64): string
     if (cfg.requireExp) return "token has no exp";
   } else {
     if (!exp.isNumber) return "exp is not a number";
-    if (now > <i64>Math.floor(exp.num) + cfg.clockSkew) return "token expired";
+    // Compared as f64: a huge exp would overflow i64 and read as long expired.
+    if (<f64>now > Math.floor(exp.num) + <f64>cfg.clockSkew) return "token expired";
   }
   const nbf = claims.get("nbf");
   if (nbf !== null) {
     if (!nbf.isNumber) return "nbf is not a number";
-    if (now + cfg.clockSkew < <i64>Math.floor(nbf.num)) return "token not yet valid";
+    if (<f64>(now + cfg.clockSkew) < Math.floor(nbf.num)) return "token not yet valid";
   }
   if (cfg.issuers.length > 0) {
     const iss = claims.get("iss");

@@ -5,7 +5,7 @@
  * See README.md for the configuration.
  */
 import {
-  FilterHeadersStatus, Header, HttpContext, RootContext, log, nowNanos, parseJson, registerRoot,
+  FilterHeadersStatus, Header, HttpContext, RootContext, log, nowNanos, parseJson, registerRoot, WasmResult,
 } from "sdk/assembly";
 import { claimAt, checkClaims, claimHeaderValue } from "./claims";
 import { JwtConfig, parseConfig } from "./config";
@@ -74,7 +74,8 @@ class JwtAuth extends HttpContext {
       new Header("content-type", "text/plain; charset=utf-8"),
     ];
     const details = error.length > 0 ? "jwt_auth_invalid_token" : "jwt_auth_missing_token";
-    this.sendLocalResponse(401, "unauthorized: " + description + "\n", headers, details);
+    // Denied must never mean a request left hanging: close if the reply is refused.
+    if (this.sendLocalResponse(401, "unauthorized: " + description + "\n", headers, details) != WasmResult.Ok) this.close();
     return FilterHeadersStatus.StopIteration;
   }
 }

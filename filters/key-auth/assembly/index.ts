@@ -5,6 +5,7 @@
  */
 import {
   Counter, FilterHeadersStatus, Header, HttpContext, RootContext, bytesOf, log, parseJson, registerRoot, sha256, toHex,
+  WasmResult,
 } from "sdk/assembly";
 // Header callbacks only: the host then skips body and trailer delivery for this filter.
 export * from "sdk/assembly/exports/core";
@@ -125,7 +126,9 @@ class KeyAuth extends HttpContext {
 
   reject(why: string): FilterHeadersStatus {
     (this.root as KeyAuthRoot).denied!.increment();
-    this.sendLocalResponse(401, why + "\n", [new Header("www-authenticate", "Key realm=\"sluice\"")], "key_auth_denied");
+    const challenge = [new Header("www-authenticate", "Key realm=\"sluice\"")];
+    // Denied must never mean a request left hanging: close if the reply is refused.
+    if (this.sendLocalResponse(401, why + "\n", challenge, "key_auth_denied") != WasmResult.Ok) this.close();
     return FilterHeadersStatus.StopIteration;
   }
 }

@@ -5,10 +5,10 @@
  * See README.md for the configuration.
  */
 import {
-  Counter, FilterHeadersStatus, Header, HttpContext, RootContext, clientIp, getPropertyString, log, nowMillis, parseJson,
-  registerRoot,
+  Counter, FilterHeadersStatus, Header, HttpContext, RootContext, WasmResult, clientIp, getPropertyString, log, nowMillis,
+  parseJson, registerRoot,
 } from "sdk/assembly";
-import { BucketSpec, Take, takeToken } from "./bucket";
+import { BucketSpec, Take, fnv1a, takeToken } from "./bucket";
 // Header callbacks only: the host then skips body and trailer delivery for this filter.
 export * from "sdk/assembly/exports/core";
 export * from "sdk/assembly/exports/http-headers";
@@ -26,10 +26,12 @@ class RateLimitRoot extends RootContext {
   status: u32 = 429;
   emitHeaders: bool = true;
   prefix: string = "rl:";
+  slots: u32 = 65536;
   limited: Counter | null = null;
 
   onConfigure(size: u32): bool {
-    const cfg = parseJson(this.configurationText());
+    const text = this.configurationText();
+    const cfg = parseJson(text);
     if (cfg === null || !cfg.isObject) {
       log.error("local-ratelimit: configuration must be a JSON object");
       return false;
@@ -56,10 +58,27 @@ class RateLimitRoot extends RootContext {
       return false;
     }
     this.spec = new BucketSpec(<i64>max, <i64>perFill, <i64>interval);
-    this.status = <u32>cfg.getNumber("status", 429);
+    const status = cfg.getNumber("status", 429);
+    if (status < 200 || status > 599 || status != Math.floor(status)) {
+      log.error("local-ratelimit: status must be an HTTP status (200-599)");
+      return false;
+    }
+    this.status = <u32>status;
+    const slots = cfg.getNumber("max_keys", 65536);
+    if (slots < 1 || slots > 16777216 || slots != Math.floor(slots)) {
+      log.error("local-ratelimit: max_keys must be an integer from 1 to 16777216");
+      return false;
+    }
+    this.slots = <u32>slots;
     this.emitHeaders = cfg.getBool("response_headers", true);
-    // Several rate-limit filters may share a vm_id: keep their buckets apart.
-    this.prefix = "rl:" + cfg.getString("name", this.rootId) + ":";
+    // Filters without their own vm_id share one store: keep each configuration's buckets apart
+    // (filter name plus a hash of the configuration), unless `name` asks to share on purpose.
+    let ns = cfg.getString("name");
+    if (ns.length == 0) {
+      const plugin = getPropertyString("plugin_name");
+      ns = (plugin === null ? this.rootId : plugin) + "/" + fnv1a(text).toString(16);
+    }
+    this.prefix = "rl:" + ns + ":";
     this.limited = new Counter("limited");
     return true;
   }
@@ -101,7 +120,7 @@ class RateLimit extends HttpContext {
 
   onRequestHeaders(count: u32, endOfStream: bool): FilterHeadersStatus {
     const root = this.root as RateLimitRoot;
-    const take = takeToken(root.prefix + this.bucketKey(root), root.spec, <i64>nowMillis());
+    const take = takeToken(root.prefix, this.bucketKey(root), root.slots, root.spec, <i64>nowMillis());
     if (take.allowed) {
       this.take = take;
       return FilterHeadersStatus.Continue;
@@ -110,7 +129,8 @@ class RateLimit extends HttpContext {
     const h = root.emitHeaders ? this.rateHeaders(root, take) : new Array<Header>();
     const retry = ceilSeconds(take.msToFill);
     h.push(new Header("retry-after", (retry < 1 ? 1 : retry).toString()));
-    this.sendLocalResponse(root.status, "rate limited\n", h, "local_rate_limited");
+    // A refused reply must not leave the request hanging: limited means not forwarded.
+    if (this.sendLocalResponse(root.status, "rate limited\n", h, "local_rate_limited") != WasmResult.Ok) this.close();
     return FilterHeadersStatus.StopIteration;
   }
 

@@ -13,6 +13,12 @@ export class RewriteConfig {
   contentTypes: Array<string> = ["application/json"];
   /** Bodies declared (content-length) or grown larger than this pass unchanged; 0: no own limit. */
   maxBodyBytes: u32 = 0;
+  /**
+   * A body that cannot be rewritten (not JSON, nested past the parser's limit) is refused
+   * rather than passed. Defaults to true when a rule redacts or removes: those rules exist
+   * to keep data from the client, and passing the body would leak exactly that data.
+   */
+  rejectUnparsable: bool = true;
 }
 
 function bad(why: string): RewriteConfig | null {
@@ -62,6 +68,15 @@ export function parseConfig(cfg: JsonValue | null): RewriteConfig | null {
       list.push(t.str.toLowerCase());
     }
     c.contentTypes = list;
+  }
+  let hides = false;
+  for (let i = 0; i < c.rules.length; i++) if (c.rules[i].action != Action.Set) hides = true;
+  c.rejectUnparsable = hides;
+  if (cfg.has("on_parse_error")) {
+    const mode = cfg.getString("on_parse_error");
+    if (mode == "reject") c.rejectUnparsable = true;
+    else if (mode == "pass") c.rejectUnparsable = false;
+    else return bad("on_parse_error must be pass or reject");
   }
   const max = cfg.get("max_body_bytes");
   if (max !== null) {

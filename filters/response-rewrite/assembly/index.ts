@@ -4,14 +4,20 @@
  * buffer limit; others stream through untouched. See README.md for the configuration.
  */
 import {
-  FilterDataStatus, FilterHeadersStatus, HttpContext, RootContext, log, parseJson, registerRoot,
+  FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, HttpContext, JsonValue, RootContext, WasmResult, log, parseJson,
+  registerRoot,
 } from "sdk/assembly";
 import { RewriteConfig, matchesContentType, parseConfig } from "./config";
 import { applyRules } from "./rules";
-// No trailer callbacks: the host then does not deliver trailers to this filter.
 export * from "sdk/assembly/exports/core";
 export * from "sdk/assembly/exports/http-headers";
 export * from "sdk/assembly/exports/http-body";
+// Trailers end a buffered body without end_of_stream: the rewrite must happen there too.
+export * from "sdk/assembly/exports/http-trailers";
+
+/** Envoy-style short body of a filter-generated error. */
+const REJECT_BODY = "Bad Gateway";
+const REJECT_DETAILS = "response_rewrite_unparsable_body";
 
 class RewriteRoot extends RootContext {
   config: RewriteConfig = new RewriteConfig();
@@ -44,8 +50,8 @@ class Rewrite extends HttpContext {
       return FilterHeadersStatus.Continue;
     }
     this.active = true;
-    // Headers leave before the body is rewritten: drop the length (chunked / close-delimited).
-    this.responseHeaders.remove("content-length");
+    // content-length stays: the host holds headers with a length until the (rewritten) body
+    // reaches it and then corrects the length, so a refused body can still become a 502.
     return FilterHeadersStatus.Continue;
   }
 
@@ -59,16 +65,49 @@ class Rewrite extends HttpContext {
       return FilterDataStatus.Continue;
     }
     if (!endOfStream) return FilterDataStatus.StopIterationAndBuffer;
-    this.active = false;
-    const text = this.responseBody.text(0, bodySize);
-    if (text === null) return FilterDataStatus.Continue;
-    const doc = parseJson(text);
-    if (doc === null) {
-      log.debug("response-rewrite: body is not valid JSON, passed through unchanged");
-      return FilterDataStatus.Continue;
+    return this.rewrite(bodySize) ? FilterDataStatus.Continue : FilterDataStatus.StopIterationNoBuffer;
+  }
+
+  onResponseTrailers(count: u32): FilterTrailersStatus {
+    if (!this.active) return FilterTrailersStatus.Continue;
+    const size = this.responseBody.length();
+    // No body before the trailers: nothing to rewrite.
+    if (size == 0) {
+      this.active = false;
+      return FilterTrailersStatus.Continue;
     }
-    if (applyRules(doc, cfg.rules) > 0) this.responseBody.replaceText(doc.stringify());
-    return FilterDataStatus.Continue;
+    // An unreadable buffer (size -1) must not pass unredacted: rewrite() then follows on_parse_error.
+    return this.rewrite(size < 0 ? 0 : <u32>size) ? FilterTrailersStatus.Continue : FilterTrailersStatus.StopIteration;
+  }
+
+  /** Rewrites the whole buffered body; false when the stream was refused instead. */
+  rewrite(bodySize: u32): bool {
+    this.active = false;
+    const cfg = (this.root as RewriteRoot).config;
+    const text = this.responseBody.text(0, bodySize);
+    let doc: JsonValue | null = null;
+    if (text !== null) doc = parseJson(text);
+    if (doc === null) {
+      if (!cfg.rejectUnparsable) {
+        log.debug("response-rewrite: body is not valid JSON, passed through unchanged");
+        return true;
+      }
+      log.info("response-rewrite: body is not JSON it can rewrite, refused");
+      this.refuse();
+      return false;
+    }
+    if (applyRules(doc, cfg.rules) > 0) {
+      if (this.responseBody.replaceText(doc.stringify()) != WasmResult.Ok) {
+        this.refuse();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** 502 while the headers are still held; once they left, the host can only reset. */
+  refuse(): void {
+    if (this.sendLocalResponse(502, REJECT_BODY, null, REJECT_DETAILS) != WasmResult.Ok) this.close();
   }
 }
 

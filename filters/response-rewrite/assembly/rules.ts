@@ -38,10 +38,16 @@ function walk(node: JsonValue, rule: Rule, depth: i32): i32 {
   let changed = 0;
   if (step.kind == StepKind.Member) {
     if (node.kind != JsonKind.Object) return 0;
-    for (let i = 0; i < node.keys.length; i++) {
+    // Every member of that name: a document with duplicate keys must not keep a second copy
+    // in clear (clients disagree on which duplicate wins). Backwards, so removals do not
+    // shift the slots still to visit.
+    let found = false;
+    for (let i = node.keys.length - 1; i >= 0; i--) {
       if (node.keys[i] != step.name) continue;
-      return last ? actOn(node, i, rule) : walk(node.items[i], rule, depth + 1);
+      found = true;
+      changed += last ? actOn(node, i, rule) : walk(node.items[i], rule, depth + 1);
     }
+    if (found) return changed;
     // Only `set` creates, and only the final member of an object that exists.
     if (last && rule.action == Action.Set) {
       node.set(step.name, rule.value);

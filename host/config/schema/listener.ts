@@ -152,6 +152,7 @@ export const listenerSchema: Schema = objectSchema<ListenerConfig>()(
     inspector_timeout: duration,
     codec: { type: 'string', enum: ['auto', 'http1', 'http2'] },
     http2: http2Schema,
+    normalize_path: { type: 'boolean' },
   },
   // route_config is required unless tcp_proxy or filter_chains is set: a semantic check says so
   // (an anyOf here would report three unhelpful branch errors).

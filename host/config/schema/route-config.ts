@@ -46,6 +46,7 @@ export const virtualHostSchema: Schema = objectSchema<VirtualHostConfig>()(
     request_headers_to_remove: stringList,
     response_headers_to_add: headerValueOptions,
     response_headers_to_remove: stringList,
+    filters: { type: 'object', additionalProperties: routeFilterOverrideSchema },
   },
   ['name', 'domains', 'routes'],
 );

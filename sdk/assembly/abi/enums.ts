@@ -34,58 +34,91 @@ export enum WasmResult {
 
 /** Log levels of `proxy_log` / `proxy_get_log_level`. */
 export enum LogLevel {
+  /** Finest detail, off in production. */
   Trace = 0,
+  /** Diagnostic detail. */
   Debug = 1,
+  /** Normal operation worth recording. */
   Info = 2,
+  /** Something unexpected that the filter handled. */
   Warn = 3,
+  /** A failure the operator should fix. */
   Error = 4,
+  /** The filter cannot work. */
   Critical = 5,
 }
 
 /** Header maps a context can reach (`proxy_map_type_t`). */
 export enum MapType {
+  /** Request headers of the current stream. */
   HttpRequestHeaders = 0,
+  /** Request trailers of the current stream. */
   HttpRequestTrailers = 1,
+  /** Response headers of the current stream. */
   HttpResponseHeaders = 2,
+  /** Response trailers of the current stream. */
   HttpResponseTrailers = 3,
+  /** Initial metadata of the gRPC callout being delivered. */
   GrpcReceiveInitialMetadata = 4,
+  /** Trailing metadata of the gRPC callout being delivered. */
   GrpcReceiveTrailingMetadata = 5,
+  /** Headers of the http_call response being delivered. */
   HttpCallResponseHeaders = 6,
+  /** Trailers of the http_call response being delivered. */
   HttpCallResponseTrailers = 7,
 }
 
 /** Byte buffers a context can reach (`proxy_buffer_type_t`). */
 export enum BufferType {
+  /** Request body of the current stream. */
   HttpRequestBody = 0,
+  /** Response body of the current stream. */
   HttpResponseBody = 1,
+  /** Data from the client of a TCP connection. */
   DownstreamData = 2,
+  /** Data from the upstream of a TCP connection. */
   UpstreamData = 3,
+  /** Body of the http_call response being delivered. */
   HttpCallResponseBody = 4,
+  /** Message of the gRPC callout being delivered. */
   GrpcReceiveBuffer = 5,
+  /** VM configuration (in `onVmStart`). */
   VmConfiguration = 6,
+  /** Plugin configuration (in `onConfigure`). */
   PluginConfiguration = 7,
+  /** Arguments of a host-initiated foreign function call. */
   CallData = 8,
 }
 
 /** Streams `proxy_continue_stream` / `proxy_close_stream` act on. */
 export enum StreamType {
+  /** The request direction of an HTTP stream. */
   HttpRequest = 0,
+  /** The response direction of an HTTP stream. */
   HttpResponse = 1,
+  /** The client side of a TCP connection. */
   Downstream = 2,
+  /** The upstream side of a TCP connection. */
   Upstream = 3,
 }
 
 /** Who closed a TCP connection. */
 export enum PeerType {
+  /** The host cannot tell. */
   Unknown = 0,
+  /** The proxy closed it. */
   Local = 1,
+  /** The peer closed it. */
   Remote = 2,
 }
 
 /** Metric kinds of `proxy_define_metric`. */
 export enum MetricType {
+  /** Only ever increases. */
   Counter = 0,
+  /** Goes up and down. */
   Gauge = 1,
+  /** Records a distribution of values. */
   Histogram = 2,
 }
 
@@ -135,24 +168,42 @@ export enum FilterStatus {
   StopIteration = 1,
 }
 
-/** gRPC status for `sendLocalResponse`; `None` (-1) means the reply is not gRPC. */
+/** gRPC status codes: for `sendLocalResponse` (`None`, -1, means the reply is not gRPC) and gRPC callout outcomes. */
 export enum GrpcStatus {
+  /** Not a gRPC reply. */
   None = -1,
+  /** Success. */
   Ok = 0,
+  /** Cancelled by the caller. */
   Cancelled = 1,
+  /** Unknown error. */
   Unknown = 2,
+  /** The request was invalid. */
   InvalidArgument = 3,
+  /** The deadline passed. */
   DeadlineExceeded = 4,
+  /** The entity was not found. */
   NotFound = 5,
+  /** The entity already exists. */
   AlreadyExists = 6,
+  /** The caller may not do this. */
   PermissionDenied = 7,
+  /** Out of quota or capacity. */
   ResourceExhausted = 8,
+  /** The system is not in a state to do this. */
   FailedPrecondition = 9,
+  /** Aborted (e.g. a concurrency conflict). */
   Aborted = 10,
+  /** Past the valid range. */
   OutOfRange = 11,
+  /** Not implemented by the server. */
   Unimplemented = 12,
+  /** Internal server error. */
   Internal = 13,
+  /** The service is unavailable (retry may help). */
   Unavailable = 14,
+  /** Unrecoverable data loss. */
   DataLoss = 15,
+  /** No valid credentials. */
   Unauthenticated = 16,
 }

@@ -30,6 +30,10 @@ export declare function proxy_set_effective_context(contextId: u32): u32;
 // @ts-ignore: decorator
 @external("env", "proxy_done")
 export declare function proxy_done(): u32;
+/** `proxy_get_status(*code, **msg, *msgn)`: the root's last callout status (http_call failure, gRPC close). */
+// @ts-ignore: decorator
+@external("env", "proxy_get_status")
+export declare function proxy_get_status(codePtr: usize, messagePtr: usize, messageSizePtr: usize): u32;
 /** `proxy_call_foreign_function(name, args, **out, *outn)` */
 // @ts-ignore: decorator
 @external("env", "proxy_call_foreign_function")
@@ -96,6 +100,29 @@ export declare function proxy_send_local_response(statusCode: u32, detailsPtr: u
 // @ts-ignore: decorator
 @external("env", "proxy_http_call")
 export declare function proxy_http_call(upstreamPtr: usize, upstreamSize: usize, headersPtr: usize, headersSize: usize, bodyPtr: usize, bodySize: usize, trailersPtr: usize, trailersSize: usize, timeoutMs: u32, tokenPtr: usize): u32;
+
+// ---- gRPC (§3.5). Unlike some SDKs, grpc_call carries the initial-metadata pair (12 params),
+// as the C++ host expects; a declaration without it would shift every later argument.
+/** `proxy_grpc_call(upstream, service, method, metadata_pairs, message, timeout_ms, *token)` */
+// @ts-ignore: decorator
+@external("env", "proxy_grpc_call")
+export declare function proxy_grpc_call(upstreamPtr: usize, upstreamSize: usize, servicePtr: usize, serviceSize: usize, methodPtr: usize, methodSize: usize, metadataPtr: usize, metadataSize: usize, messagePtr: usize, messageSize: usize, timeoutMs: u32, tokenPtr: usize): u32;
+/** `proxy_grpc_stream(upstream, service, method, metadata_pairs, *token)` */
+// @ts-ignore: decorator
+@external("env", "proxy_grpc_stream")
+export declare function proxy_grpc_stream(upstreamPtr: usize, upstreamSize: usize, servicePtr: usize, serviceSize: usize, methodPtr: usize, methodSize: usize, metadataPtr: usize, metadataSize: usize, tokenPtr: usize): u32;
+/** `proxy_grpc_send(token, message, end_stream)` */
+// @ts-ignore: decorator
+@external("env", "proxy_grpc_send")
+export declare function proxy_grpc_send(token: u32, messagePtr: usize, messageSize: usize, endStream: u32): u32;
+/** `proxy_grpc_cancel(token)` */
+// @ts-ignore: decorator
+@external("env", "proxy_grpc_cancel")
+export declare function proxy_grpc_cancel(token: u32): u32;
+/** `proxy_grpc_close(token)` */
+// @ts-ignore: decorator
+@external("env", "proxy_grpc_close")
+export declare function proxy_grpc_close(token: u32): u32;
 
 // ---- shared data, queues, metrics, properties (§3.6)
 /** `proxy_get_shared_data(key, **value, *valuen, *cas)` */

@@ -89,3 +89,7 @@ export const httpCallResponseBody = new BodyBuffer(BufferType.HttpCallResponseBo
 export const pluginConfiguration = new BodyBuffer(BufferType.PluginConfiguration);
 /** VM configuration (in `onVmStart`). */
 export const vmConfiguration = new BodyBuffer(BufferType.VmConfiguration);
+/** The gRPC message being delivered (only inside a gRPC receive callback). */
+export const grpcReceiveBuffer = new BodyBuffer(BufferType.GrpcReceiveBuffer);
+/** Arguments of the foreign function the host is calling (only inside `onForeignFunction`). */
+export const foreignFunctionArguments = new BodyBuffer(BufferType.CallData);

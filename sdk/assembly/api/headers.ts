@@ -4,11 +4,11 @@
  * those of other filters. Names are case-insensitive (the host lower-cases them).
  */
 import {
-  proxy_add_header_map_value, proxy_get_header_map_pairs, proxy_get_header_map_value,
+  proxy_add_header_map_value, proxy_get_header_map_pairs, proxy_get_header_map_size, proxy_get_header_map_value,
   proxy_remove_header_map_value, proxy_replace_header_map_value, proxy_set_header_map_pairs,
 } from "../abi/imports";
 import { MapType, WasmResult } from "../abi/enums";
-import { OUT_PTR, OUT_SIZE, dropBytes, fromUtf8, resetOut, takeBytes, utf8 } from "../abi/memory";
+import { OUT_PTR, OUT_SCALAR, OUT_SIZE, dropBytes, fromUtf8, resetOut, scalarU32, takeBytes, utf8 } from "../abi/memory";
 import { Header, deserializePairs, serializePairs } from "../abi/pairs";
 
 /**
@@ -60,6 +60,17 @@ export class HeaderMap {
     return deserializePairs(takeBytes());
   }
 
+  /**
+   * The map's size as the host reports it (`proxy_get_header_map_size`): Envoy and Sluice give
+   * the summed bytes of names and values, the spec the serialized size; -1 when the map is
+   * unavailable in this callback. Use `all().length` for the number of entries.
+   */
+  size(): i64 {
+    resetOut();
+    if (proxy_get_header_map_size(<u32>this.type, OUT_SCALAR) != WasmResult.Ok) return -1;
+    return <i64>scalarU32();
+  }
+
   /** Replaces every value of `name` with one `value` (adds it when absent). */
   set(name: string, value: string): WasmResult {
     const k = utf8(name);
@@ -99,3 +110,7 @@ export const responseTrailers = new HeaderMap(MapType.HttpResponseTrailers);
 export const httpCallResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
 /** Trailers of the http_call response being delivered (only inside its callback). */
 export const httpCallResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);
+/** Initial metadata of the gRPC call being delivered (only inside its callback). */
+export const grpcInitialMetadata = new HeaderMap(MapType.GrpcReceiveInitialMetadata);
+/** Trailing metadata of the gRPC call being delivered (only inside its callback). */
+export const grpcTrailingMetadata = new HeaderMap(MapType.GrpcReceiveTrailingMetadata);

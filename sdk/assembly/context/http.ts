@@ -11,6 +11,7 @@ import { utf8 } from "../abi/memory";
 import { Header, serializePairs } from "../abi/pairs";
 import { BodyBuffer, requestBody, responseBody } from "../api/buffers";
 import { HeaderMap, requestHeaders, requestTrailers, responseHeaders, responseTrailers } from "../api/headers";
+import { log } from "../api/log";
 import { BaseContext } from "./base";
 import { RootContext } from "./root";
 
@@ -66,7 +67,8 @@ export class HttpContext extends BaseContext {
   /**
    * Answers the request here instead of forwarding it (or replaces the upstream response if
    * its headers were not sent yet). The current callback's return value is then ignored and
-   * the stream stops; the reply still passes this filter's response callbacks.
+   * the stream stops; the reply still passes this filter's response callbacks. A refusal (e.g.
+   * a status outside 100–999, or no stream) is logged at error and returned, never thrown.
    */
   sendLocalResponse(
     status: u32,
@@ -89,10 +91,15 @@ export class HttpContext extends BaseContext {
     const d = utf8(details);
     const h = serializePairs(headers === null ? new Array<Header>() : headers);
     this.makeEffective();
-    return <WasmResult>proxy_send_local_response(
+    const result = <WasmResult>proxy_send_local_response(
       status, changetype<usize>(d), d.byteLength, changetype<usize>(body), body.byteLength,
       changetype<usize>(h), h.byteLength, <i32>grpcStatus,
     );
+    // A refused reply means the request goes on unanswered: make the misconfiguration visible.
+    if (result != WasmResult.Ok) {
+      log.error("send_local_response(" + status.toString() + ") refused by the host with status " + (<u32>result).toString());
+    }
+    return result;
   }
 
   /** Resumes a request paused by a Stop status (e.g. after an http_call or a delay). */

@@ -4,6 +4,7 @@
  * Entries are removed at `proxy_on_delete`, so the tables hold only live streams.
  */
 import { BaseContext, HttpCallCallback } from "./base";
+import { GrpcCallCallback, GrpcStreamHandler } from "./grpc";
 import { RootContext } from "./root";
 import { HttpContext } from "./http";
 import { TcpContext } from "./tcp";
@@ -23,6 +24,12 @@ export class PendingCall {
   constructor(public origin: BaseContext, public callback: HttpCallCallback | null) {}
 }
 
+/** A gRPC call (handler null) or stream (callback null) waiting for events. */
+export class PendingGrpc {
+  /** Creates a pending gRPC record. */
+  constructor(public origin: BaseContext, public callback: GrpcCallCallback | null, public handler: GrpcStreamHandler | null) {}
+}
+
 /** Registered root factories, in registration order. */
 export const registrations = new Array<RootRegistration>();
 /** Live root contexts by id. */
@@ -33,6 +40,8 @@ export const httpContexts = new Map<u32, HttpContext>();
 export const tcpContexts = new Map<u32, TcpContext>();
 /** Outstanding http_calls by token. */
 export const pendingCalls = new Map<u32, PendingCall>();
+/** Open gRPC calls and streams by token. */
+export const pendingGrpc = new Map<u32, PendingGrpc>();
 
 /**
  * Registers the root context factory for plugins configured with `root_id` equal to `rootId`.
@@ -77,13 +86,38 @@ export function takeCall(token: u32): PendingCall | null {
   return call;
 }
 
-/** Forgets the pending calls of a deleted context (the host cancels them). */
+/** Records an open gRPC call or stream. */
+export function trackGrpc(token: u32, origin: BaseContext, callback: GrpcCallCallback | null, handler: GrpcStreamHandler | null): void {
+  pendingGrpc.set(token, new PendingGrpc(origin, callback, handler));
+  origin.pendingCalls++;
+}
+
+/** The open gRPC call or stream for `token`, or null. */
+export function findGrpc(token: u32): PendingGrpc | null {
+  return pendingGrpc.has(token) ? pendingGrpc.get(token) : null;
+}
+
+/** Removes and returns the open gRPC call or stream for `token`, or null. */
+export function takeGrpc(token: u32): PendingGrpc | null {
+  if (!pendingGrpc.has(token)) return null;
+  const call = pendingGrpc.get(token);
+  pendingGrpc.delete(token);
+  call.origin.pendingCalls--;
+  return call;
+}
+
+/** Forgets the pending http_calls and gRPC callouts of a deleted context (the host cancels them). */
 export function dropCallsOf(ctx: BaseContext): void {
   if (ctx.pendingCalls <= 0) return;
   const tokens = pendingCalls.keys();
   for (let i = 0; i < tokens.length; i++) {
     const t = unchecked(tokens[i]);
     if (pendingCalls.get(t).origin.contextId == ctx.contextId) pendingCalls.delete(t);
+  }
+  const grpc = pendingGrpc.keys();
+  for (let i = 0; i < grpc.length; i++) {
+    const t = unchecked(grpc[i]);
+    if (pendingGrpc.get(t).origin.contextId == ctx.contextId) pendingGrpc.delete(t);
   }
   ctx.pendingCalls = 0;
 }

@@ -39,6 +39,12 @@ export class RootContext extends BaseContext {
   onQueueReady(queueId: u32): void {}
 
   /**
+   * The host calls function `functionId` of this plugin (`proxy_on_foreign_function`); read the
+   * `argumentsSize` bytes of arguments with `foreignFunctionArguments.bytes()`.
+   */
+  onForeignFunction(functionId: u32, argumentsSize: u32): void {}
+
+  /**
    * Creates the context for a new HTTP stream; return null if this plugin is not an HTTP
    * filter. Default: null (the SDK then uses a pass-through HttpContext).
    */

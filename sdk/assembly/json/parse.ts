@@ -142,23 +142,41 @@ class Reader {
     return "";
   }
 
+  // Consumes 1+ ASCII digits; false when there is none.
+  digits(): bool {
+    const s = this.s;
+    const start = this.pos;
+    while (this.pos < s.length) {
+      const c = s.charCodeAt(this.pos);
+      if (c < 48 || c > 57) break;
+      this.pos++;
+    }
+    return this.pos > start;
+  }
+
+  // RFC 8259 §6: [ "-" ] ( "0" / [1-9] *DIGIT ) [ "." 1*DIGIT ] [ ("e"/"E") [ "+"/"-" ] 1*DIGIT ].
+  // Anything else ("01", "1.", ".5", "1.2.3", "+1", "1e") is refused, not guessed at.
   number(): JsonValue {
     const s = this.s;
     const start = this.pos;
     if (this.pos < s.length && s.charCodeAt(this.pos) == 45) this.pos++;
-    const digitsStart = this.pos;
-    while (this.pos < s.length) {
-      const c = s.charCodeAt(this.pos);
-      if ((c >= 48 && c <= 57) || c == 46 || c == 101 || c == 69 || c == 43 || c == 45) this.pos++;
-      else break;
+    if (this.pos >= s.length) return this.fail();
+    const first = s.charCodeAt(this.pos);
+    if (first == 48) this.pos++;
+    else if (first < 49 || first > 57 || !this.digits()) return this.fail();
+    if (this.pos < s.length && s.charCodeAt(this.pos) == 46) {
+      this.pos++;
+      if (!this.digits()) return this.fail();
     }
-    if (this.pos == digitsStart) return this.fail();
+    if (this.pos < s.length && (s.charCodeAt(this.pos) | 32) == 101) {
+      this.pos++;
+      if (this.pos < s.length && (s.charCodeAt(this.pos) == 43 || s.charCodeAt(this.pos) == 45)) this.pos++;
+      if (!this.digits()) return this.fail();
+    }
     const text = s.substring(start, this.pos);
-    const n = parseFloat(text);
-    if (isNaN(n)) return this.fail();
     const v = new JsonValue();
     v.kind = JsonKind.Number;
-    v.num = n;
+    v.num = parseFloat(text);
     v.str = text;
     return v;
   }

@@ -6,11 +6,17 @@
 
 /** The kind of a JSON value. */
 export enum JsonKind {
+  /** `null`. */
   Null = 0,
+  /** `true` or `false`, in `bool`. */
   Bool = 1,
+  /** A number, in `num` (source text in `str`). */
   Number = 2,
+  /** A string, in `str`. */
   String = 3,
+  /** An array, elements in `items`. */
   Array = 4,
+  /** An object, names in `keys` and values in `items`. */
   Object = 5,
 }
 
