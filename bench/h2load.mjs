@@ -101,7 +101,10 @@ async function main() {
     console.log(`upstream: ${h2Upstream ? 'HTTP/2 (h2c)' : 'HTTP/1.1'}; ${duration}s per run`);
     console.table(rows);
   } finally {
-    for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
+    const running = children.filter((c) => c.pid !== undefined && c.exitCode === null);
+    for (const c of running) process.kill(c.pid, 'SIGTERM');
+    // The gateway watches its certificate files: remove them only once it has exited.
+    await Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -202,6 +202,10 @@ export function createH2Server(
       // a 'secureConnect' that never comes. serve() is only given handshaken sockets.
       const t = socket as Socket & { secureConnecting?: boolean; encrypted?: boolean };
       if (t.encrypted === true && t.secureConnecting === true) t.secureConnecting = false;
+      // Listener sockets are half-open (tcp_proxy needs it). node:http2 notices a client's FIN
+      // itself only on a plain TCP handle; over TLS or the bridge the session would wait forever
+      // with its unfinished streams, so the client's FIN ends our side too (as nginx does).
+      socket.once('end', endOnClientEof);
       accepting = socket;
       try {
         server.emit('connection', socket);
@@ -219,6 +223,10 @@ export function createH2Server(
       return sessions.size;
     },
   };
+}
+
+function endOnClientEof(this: Socket): void {
+  this.end();
 }
 
 /** What a socket-like connection (the network-filter bridge) tells about itself. */
