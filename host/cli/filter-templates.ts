@@ -141,9 +141,8 @@ listeners:
         wasm:
           file: ./build/${name}.wasm
           root_id: ${name}
-          configuration:
-            header: x-${name}
-            value: hello
+          # Without a configuration the filter keeps the defaults in assembly/index.ts. To override them:
+          # configuration: { header: x-${name}, value: hello }
           failure_policy: fail_closed
     route_config: main
 route_configs:
