@@ -21,6 +21,7 @@ import { createGatewayMetrics } from './observability/metrics.js';
 import { applyConfig, type ApplyReport } from './reload/coordinator.js';
 import { FilterRollout } from './reload/filter-rollout.js';
 import { ReloadMetrics } from './reload/metrics.js';
+import { ModuleFollowers } from './reload/module-followers.js';
 import { ModuleWatcher } from './reload/module-watch.js';
 import { bindError } from './gateway/config-errors.js';
 import { DataPlane } from './gateway/data-plane.js';
@@ -70,6 +71,8 @@ function listenerEnv(registry: Registry, applying: { loaded: LoadedConfig }): Li
 export class Gateway implements AdminView {
   admin: AdminServer | undefined = undefined;
   readonly rollout: FilterRollout;
+  /** Modules listeners run outside the filter registry (filter_chains' http_filters, network_filters). */
+  readonly followers: ModuleFollowers;
   private readonly reloadMetrics: ReloadMetrics;
   private watcher: ModuleWatcher | undefined;
   private stopped: Promise<void> | undefined;
@@ -85,6 +88,7 @@ export class Gateway implements AdminView {
   ) {
     this.reloadMetrics = new ReloadMetrics(registry);
     this.rollout = new FilterRollout(plane, this.reloadMetrics);
+    this.followers = new ModuleFollowers({ log, metrics: this.reloadMetrics, serialize: (fn) => plane.serialize(fn) });
   }
 
   /**
@@ -102,6 +106,7 @@ export class Gateway implements AdminView {
       createListener: (cfg, snapshot, limits, l) => createListener(cfg, snapshot, limits, l, env),
     });
     const gw = new Gateway(registry, plane, log);
+    env.follow = (m) => gw.followers.follow(m);
     gw.applying = applying;
     try {
       await plane.serialize(() => applyConfig(plane, loaded));
@@ -118,7 +123,7 @@ export class Gateway implements AdminView {
       throw err;
     }
     if (deps.watchModulesMs) {
-      gw.watcher = new ModuleWatcher(plane.filters, gw.rollout, log, deps.watchModulesMs);
+      gw.watcher = new ModuleWatcher(plane.filters, gw.rollout, log, deps.watchModulesMs, gw.followers);
       gw.watcher.sync();
     }
     log.info('gateway started', { listeners: gw.listeners(), admin: gw.admin ? `${gw.admin.address}:${gw.admin.port}` : null });

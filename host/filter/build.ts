@@ -10,7 +10,8 @@ import type { StreamInfo } from '../http/stream-info.js';
 import type { Logger } from '../observability/contract.js';
 import type { Route } from '../router/contract.js';
 import type { ClusterManager } from '../upstream/contract.js';
-import { loadPlugins } from '../wasm/load-plugins.js';
+import { loadFilterList } from '../reload/filter-list.js';
+import type { FollowedModule } from '../reload/module-followers.js';
 import { WasmPlugin } from '../wasm/plugin.js';
 import { SharedStore } from '../wasm/shared-store.js';
 import type { FilterStream, FilterStreamSink, HttpFilterChain } from './contract.js';
@@ -135,6 +136,54 @@ const PASS_THROUGH: StreamFilter = {
  * shutting down what had started.
  */
 export async function buildHttpFilterChain(filters: readonly HttpFilterConfig[], deps: BuildDeps): Promise<HttpFilterChain> {
-  const plugins = await loadPlugins(filters, 'http_filters', { ...deps, shared: deps.shared ?? new SharedStore() });
+  const { plugins } = await loadFilterList(filters, 'http_filters', { ...deps, shared: deps.shared ?? new SharedStore() }, () => {});
   return new WasmFilterChain(plugins, deps.bufferLimitBytes);
+}
+
+/** A chain following its module files: `current` is the chain new streams start on. */
+export interface FollowedHttpChain {
+  readonly current: WasmFilterChain;
+  /** Stops following and closes the current chain (after its streams; replaced ones close on their own). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the chain for a filter chain's own http_filters (errors as buildHttpFilterChain) and
+ * follows their module files: a new version gives a new chain (`onSwap`, new streams) sharing
+ * the VMs of the filters that did not change; the old chain closes after its last stream (at
+ * most `drainMs`), shutting down only the VMs no chain uses any more.
+ */
+export async function buildFollowedHttpChain(filters: readonly HttpFilterConfig[],
+  deps: BuildDeps & { follow?: (m: FollowedModule) => () => void; drainMs?: number },
+  onSwap: (chain: WasmFilterChain) => void): Promise<FollowedHttpChain> {
+  const refs = new Map<WasmPlugin, number>();
+  const release = (p: WasmPlugin): void => {
+    const n = (refs.get(p) ?? 1) - 1;
+    if (n > 0) refs.set(p, n);
+    else {
+      refs.delete(p);
+      p.close();
+    }
+  };
+  const chainOf = (plugins: WasmPlugin[]): WasmFilterChain => {
+    for (const p of plugins) refs.set(p, (refs.get(p) ?? 0) + 1);
+    return new WasmFilterChain(plugins, deps.bufferLimitBytes, release, deps.drainMs);
+  };
+  let current: WasmFilterChain | undefined;
+  const loaded = await loadFilterList(filters, 'http_filters', { ...deps, shared: deps.shared ?? new SharedStore() }, (replaced) => {
+    const old = current!;
+    current = chainOf(old.plugins.map((p, i) => replaced.get(i) ?? p));
+    onSwap(current);
+    void old.close();
+  });
+  current = chainOf(loaded.plugins);
+  return {
+    get current() {
+      return current!;
+    },
+    close: () => {
+      loaded.close();
+      return current!.close();
+    },
+  };
 }

@@ -5,6 +5,7 @@
  * built by `prepare`, which the listener runs before it binds. The listener-level HTTP chain
  * serves the snapshot hot reload gives it; a chain with its own route_config derives its
  * snapshot from that one (same generation, clusters, access log) with its own router and filters.
+ * Those wasm modules follow their files through `env.follow` (hot reload swaps them in place).
  */
 import type { Registry } from 'prom-client';
 import { durationMs } from '../config/duration.js';
@@ -16,6 +17,7 @@ import type { NetworkFilterFactory } from '../network/contract.js';
 import type { NetworkMetrics } from '../network/tcp-metrics.js';
 import { TcpProxyFactory } from '../network/tcp-proxy.js';
 import type { Logger } from '../observability/contract.js';
+import type { FollowedModule } from '../reload/module-followers.js';
 import { buildRouter } from '../router/build.js';
 import type { Router } from '../router/contract.js';
 import type { ClusterManager } from '../upstream/contract.js';
@@ -36,6 +38,11 @@ export interface ListenerEnv {
   routeConfig(name: string): RouteConfig | undefined;
   registry: Registry;
   networkMetrics: NetworkMetrics;
+  /**
+   * Registers a module file the listener runs outside the filter registry (a chain's own
+   * http_filters, network_filters), so a new version of it is loaded (host/reload/module-followers.ts).
+   */
+  follow?: (m: FollowedModule) => () => void;
 }
 
 /** A chain HTTP terminal whose snapshot derives from the listener's (own router and filters). */
@@ -79,13 +86,12 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
     if ((c.network_filters?.length ?? 0) > 0) {
       pending.push(async () => {
         const { buildNetworkFilters } = await import('../wasm/network-build.js');
-        const built = await buildNetworkFilters(c.network_filters!, {
-          baseDir, listenerName: l.name, clusters, log, registry: env.registry,
-        }).catch((err: unknown) => {
+        const close = await buildNetworkFilters(c.network_filters!, {
+          baseDir, listenerName: l.name, clusters, log, registry: env.registry, follow: env.follow, drainMs: limits.drainTimeoutMs,
+        }, networkFilters).catch((err: unknown) => {
           throw new Error(`${path}.${(err as Error).message}`);
         });
-        networkFilters.push(...built);
-        closers.push(() => built.forEach((f) => f.close()));
+        closers.push(close);
       });
     }
     const hasNetworkFilters = (c.network_filters?.length ?? 0) > 0;
@@ -105,16 +111,20 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
     derived.push(d);
     if ((c.http_filters?.length ?? 0) > 0) {
       pending.push(async () => {
-        const { buildHttpFilterChain } = await import('../filter/build.js');
-        d.filters = await buildHttpFilterChain(c.http_filters!, {
+        const { buildFollowedHttpChain } = await import('../filter/build.js');
+        // A new module version: new streams start on the new chain, in-flight ones end on theirs.
+        const followed = await buildFollowedHttpChain(c.http_filters!, {
           baseDir, listenerName: l.name, clusters, log, registry: env.registry,
-          bufferLimitBytes: limits.bufferLimitBytes,
+          bufferLimitBytes: limits.bufferLimitBytes, follow: env.follow, drainMs: limits.drainTimeoutMs,
+        }, (chain) => {
+          d.filters = chain;
+          d.http.snapshot = derive(d, d.http.snapshot);
         }).catch((err: unknown) => {
           throw new Error(`${path}.${(err as Error).message}`);
         });
+        d.filters = followed.current;
         d.http.snapshot = derive(d, d.http.snapshot);
-        const f = d.filters;
-        closers.push(() => void f.close());
+        closers.push(() => void followed.close());
       });
     }
     return { ...base, http: d.http, tcp: undefined };

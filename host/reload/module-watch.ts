@@ -6,10 +6,14 @@
  *
  * A file is also checked once when watching starts: it may have changed between the config load
  * that read it and the first poll.
+ *
+ * Files of the registry's slots (listener http_filters) and of the module followers (a filter
+ * chain's own http_filters, network_filters) are watched alike; a file used by both goes to both.
  */
 import type { Logger } from '../observability/contract.js';
 import type { FilterRegistry } from './filter-registry.js';
 import type { FilterRollout } from './filter-rollout.js';
+import type { ModuleFollowers } from './module-followers.js';
 import { watchFileContent } from './file-poll.js';
 
 export class ModuleWatcher {
@@ -17,11 +21,12 @@ export class ModuleWatcher {
   private readonly watched = new Map<string, () => void>();
 
   constructor(private readonly filters: FilterRegistry, private readonly rollout: FilterRollout, private readonly log: Logger,
-    private readonly intervalMs: number) {}
+    private readonly intervalMs: number, private readonly followers?: ModuleFollowers) {}
 
-  /** Watches exactly the files of the registry's current slots (call after each reload). */
+  /** Watches exactly the files of the registry's current slots and the followers (call after each reload). */
   sync(): void {
     const want = new Set([...this.filters.slots.values()].map((s) => s.file));
+    for (const file of this.followers?.files() ?? []) want.add(file);
     for (const [file, stop] of this.watched) {
       if (want.has(file)) continue;
       stop();
@@ -41,6 +46,7 @@ export class ModuleWatcher {
         // Refused: already logged and counted by the rollout; the old version keeps serving.
       });
     }
+    void this.followers?.changed(file, bytes, sha);
   }
 
   close(): void {

@@ -14,19 +14,45 @@ import type { BodyRef, StreamContext, StreamHost } from './context.js';
 import type { WasmPlugin } from './plugin.js';
 import type { WasmVm } from './vm.js';
 
-/** Builds one WasmNetworkFilter per connection for a loaded plugin. */
+/**
+ * Builds one WasmNetworkFilter per connection for a loaded plugin, counting the connections
+ * still on it so a replaced version (hot reload) shuts down after its last one.
+ */
 export class WasmNetworkFilterFactory implements NetworkFilterFactory {
   readonly name: string;
+  private live = 0;
+  private idle: (() => void) | undefined;
+  private closed = false;
+  private readonly ended = (): void => {
+    if (--this.live === 0) this.idle?.();
+  };
 
   constructor(readonly plugin: WasmPlugin) {
     this.name = plugin.info.name;
   }
 
   create(cb: NetworkFilterCallbacks, index: number): NetworkFilter {
-    return new WasmNetworkFilter(this.plugin, cb, index);
+    this.live++;
+    return new WasmNetworkFilter(this.plugin, cb, index, this.ended);
+  }
+
+  /** Connections created on this factory and not destroyed yet. */
+  get activeConnections(): number {
+    return this.live;
+  }
+
+  /** No new connections come here any more: closes after the last one (at most `drainMs`). */
+  retire(drainMs: number): Promise<void> {
+    return new Promise<void>((r) => {
+      if (this.live === 0) return r();
+      this.idle = r;
+      setTimeout(r, drainMs).unref();
+    }).then(() => this.close());
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.plugin.close();
   }
 }
@@ -43,7 +69,9 @@ export class WasmNetworkFilter implements NetworkFilter, StreamHost {
   private down: DataRef | undefined;
   private up: DataRef | undefined;
 
-  constructor(private readonly plugin: WasmPlugin, private readonly cb: NetworkFilterCallbacks, private readonly index: number) {}
+  /** `ended` is told once, when the connection is over. */
+  constructor(private readonly plugin: WasmPlugin, private readonly cb: NetworkFilterCallbacks, private readonly index: number,
+    private ended?: () => void) {}
 
   // ---- StreamHost ----
   get info(): StreamInfo {
@@ -129,6 +157,13 @@ export class WasmNetworkFilter implements NetworkFilter, StreamHost {
   }
 
   destroy(): void {
+    const ended = this.ended;
+    this.ended = undefined;
+    this.release();
+    ended?.();
+  }
+
+  private release(): void {
     const ctx = this.ctx;
     const vm = this.vm;
     if (!ctx || !vm || ctx.deleted) return;

@@ -6,11 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { simpleConfig } from '../gateway/harness.js';
 import { cleartextFront, h2client } from '../http2/h2-harness.js';
 import { startPipeline } from '../http2/pipeline.js';
-import { call, Deframer, frame, startGrpcServer } from './grpc-wire.js';
+import { bidiLockstep, call, frame, startGrpcServer } from './grpc-wire.js';
 
 /** Buffer 0 / 1: request / response body; map 3: response trailers. */
 const SCRIPT = ['req_body body 0 0 4096', 'resp_body body 1 0 4096', 'resp_trailers get 3 grpc-status'].join('\n');
@@ -58,23 +57,7 @@ test('unary call: the filter reads the request and response messages and the grp
 
 test('streaming call: every message both ways passes the body callbacks; the trailer arrives at the end', async (t) => {
   const { session, logs } = await setup(t);
-  const req = session.request({ ':method': 'POST', ':path': '/echo.Echo/Bidi', 'content-type': 'application/grpc', te: 'trailers' });
-  const replies: string[] = [];
-  let waiter: (() => void) | null = null;
-  const d = new Deframer((m) => {
-    replies.push(m.toString());
-    waiter?.();
-  });
-  req.on('data', (c: Buffer) => d.push(c));
-  let trailers: Record<string, unknown> = {};
-  req.on('trailers', (h) => (trailers = h));
-  for (const m of ['one', 'two', 'three']) {
-    const next = new Promise<void>((r) => (waiter = r));
-    req.write(frame(m));
-    await next;
-  }
-  req.end();
-  await once(req, 'end');
+  const { replies, trailers } = await bidiLockstep(session, ['one', 'two', 'three']);
   assert.deepEqual(replies, ['echo:one', 'echo:two', 'echo:three']);
   assert.equal(trailers['grpc-status'], '0');
   const lines = filterLines(logs);

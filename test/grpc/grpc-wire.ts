@@ -4,6 +4,7 @@
  * raw bytes; protobuf plays no part in what the gateway does.
  */
 import { createServer, type ClientHttp2Session, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 
@@ -127,4 +128,35 @@ export function call(session: ClientHttp2Session, method: string, requests: stri
     for (const r of requests) req.write(frame(r));
     req.end();
   });
+}
+
+/** What a lock-step bidi call saw: each reply in order, and the trailers at the end. */
+export interface BidiResult {
+  replies: string[];
+  trailers: IncomingHttpHeaders;
+}
+
+/**
+ * A /echo.Echo/Bidi call that sends each message only after the reply to the previous one has
+ * arrived, so it proves messages stream both ways rather than being buffered to the end.
+ */
+export async function bidiLockstep(session: ClientHttp2Session, messages: string[]): Promise<BidiResult> {
+  const req = session.request({ ':method': 'POST', ':path': '/echo.Echo/Bidi', 'content-type': 'application/grpc', te: 'trailers' });
+  const replies: string[] = [];
+  let waiter: (() => void) | null = null;
+  const d = new Deframer((m) => {
+    replies.push(m.toString());
+    waiter?.();
+  });
+  req.on('data', (c: Buffer) => d.push(c));
+  let trailers: IncomingHttpHeaders = {};
+  req.on('trailers', (h) => (trailers = h));
+  for (const m of messages) {
+    const next = new Promise<void>((r) => (waiter = r));
+    req.write(frame(m));
+    await next;
+  }
+  req.end();
+  await once(req, 'end');
+  return { replies, trailers };
 }

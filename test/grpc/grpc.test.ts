@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { simpleConfig } from '../gateway/harness.js';
 import { cleartextFront, h2client } from '../http2/h2-harness.js';
 import { startPipeline } from '../http2/pipeline.js';
-import { call, Deframer, frame, startGrpcServer } from './grpc-wire.js';
+import { bidiLockstep, call, frame, startGrpcServer } from './grpc-wire.js';
 
 async function setup(t: import('node:test').TestContext, opts: { address?: string; filters?: boolean } = {}) {
   const up = await startGrpcServer(t);
@@ -46,23 +46,7 @@ test('an upstream error status and message pass through', async (t) => {
 
 test('bidirectional streaming: each reply arrives before the client sends the next message', async (t) => {
   const { session } = await setup(t);
-  const req = session.request({ ':method': 'POST', ':path': '/echo.Echo/Bidi', 'content-type': 'application/grpc', te: 'trailers' });
-  const replies: string[] = [];
-  let waiter: (() => void) | null = null;
-  const d = new Deframer((m) => {
-    replies.push(m.toString());
-    waiter?.();
-  });
-  req.on('data', (c: Buffer) => d.push(c));
-  let trailers: Record<string, unknown> = {};
-  req.on('trailers', (h) => (trailers = h));
-  for (const m of ['one', 'two', 'three']) {
-    const next = new Promise<void>((r) => (waiter = r));
-    req.write(frame(m));
-    await next;
-  }
-  req.end();
-  await once(req, 'end');
+  const { replies, trailers } = await bidiLockstep(session, ['one', 'two', 'three']);
   assert.deepEqual(replies, ['echo:one', 'echo:two', 'echo:three']);
   assert.equal(trailers['grpc-status'], '0');
 });

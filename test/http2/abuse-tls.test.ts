@@ -10,7 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { startGateway, startUpstream } from '../gateway/harness.js';
 import { makeCerts } from '../tls/certs.js';
 import { h2request } from './h2-harness.js';
-import { FrameType, frameBytes, goawayCode, headerBlock, rawH2 } from './h2-raw.js';
+import { FrameType, goawayCode, rapidResetBurst, rawH2 } from './h2-raw.js';
 
 test('TLS listener: a rapid-reset burst gets GOAWAY, goes nowhere upstream, and others are still served', async (t) => {
   const c = makeCerts(t);
@@ -21,14 +21,7 @@ test('TLS listener: a rapid-reset burst gets GOAWAY, goes nowhere upstream, and 
     clusters: [{ name: 'b', endpoints: [{ address: up.address }] }],
   });
   const raw = await rawH2(t, port, () => tlsConnect({ host: '127.0.0.1', port, servername: 'a.test', ca: c.ca, ALPNProtocols: ['h2'] }));
-  const cancel = Buffer.alloc(4);
-  cancel.writeUInt32BE(constants.NGHTTP2_CANCEL);
-  const burst: Buffer[] = [];
-  for (let id = 1; id < 2 * 300; id += 2) {
-    burst.push(frameBytes(FrameType.HEADERS, 0x5, id, headerBlock('/burst')));
-    burst.push(frameBytes(FrameType.RST_STREAM, 0, id, cancel));
-  }
-  raw.socket.write(Buffer.concat(burst));
+  raw.socket.write(rapidResetBurst('/burst', 300));
   const goaway = await raw.until((f) => f.type === FrameType.GOAWAY);
   assert.ok(goaway, 'expected a GOAWAY');
   assert.equal(goawayCode(goaway), constants.NGHTTP2_ENHANCE_YOUR_CALM);

@@ -9,7 +9,7 @@ import { constants } from 'node:http2';
 import { simpleConfig, startUpstream } from '../gateway/harness.js';
 import type { HttpCodecOptions } from '../../host/http/codec.js';
 import { cleartextFront, h2client, h2request } from './h2-harness.js';
-import { FrameType, frameBytes, goawayCode, headerBlock, rawH2 } from './h2-raw.js';
+import { FrameType, frameBytes, goawayCode, headerBlock, rapidResetBurst, rawH2, type RawH2 } from './h2-raw.js';
 import { startPipeline } from './pipeline.js';
 
 /** Upstream answers after 300 ms, so streams stay open while the client misbehaves. */
@@ -24,6 +24,25 @@ async function setupWith(t: import('node:test').TestContext, opts: HttpCodecOpti
   });
   const { ctx, logs } = await startPipeline(t, simpleConfig([{ match: { prefix: '/' }, route: { cluster: 'b' } }], [{ name: 'b', endpoints: [{ address: up.address }] }]));
   return { front: await cleartextFront(t, ctx, opts), up, logs };
+}
+
+/** A raw client on a gateway built by setup(t, opts), once the server's SETTINGS are acknowledged. */
+async function settledRaw(t: import('node:test').TestContext, opts: HttpCodecOptions) {
+  const front = await setup(t, opts);
+  const c = await rawH2(t, front.port);
+  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  return { front, c };
+}
+
+/**
+ * Writes `flood` while not reading, then reads again: a server that queues an answer per frame
+ * must end the session rather than buffer without bound.
+ */
+async function unreadFlood(c: RawH2, flood: Buffer): Promise<void> {
+  c.socket.pause();
+  c.socket.write(flood);
+  await new Promise((r) => setTimeout(r, 200));
+  c.socket.resume();
 }
 
 async function stillServes(t: import('node:test').TestContext, port: number): Promise<void> {
@@ -59,11 +78,9 @@ test('resets under the threshold are tolerated', async (t) => {
 });
 
 test('streams past max_concurrent_streams are refused', async (t) => {
-  const front = await setup(t, { http2: { maxConcurrentStreams: 5 } });
-  const c = await rawH2(t, front.port);
   // The limit is in force once the client acknowledged the server's SETTINGS (rawH2 does);
   // a client that still exceeds it gets REFUSED_STREAM or, from nghttp2, a PROTOCOL_ERROR GOAWAY.
-  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  const { front, c } = await settledRaw(t, { http2: { maxConcurrentStreams: 5 } });
   for (let id = 1; id <= 2 * 8; id += 2) c.get(id);
   const refused = await c.until(
     (f) => (f.type === FrameType.RST_STREAM && f.payload.readUInt32BE(0) === constants.NGHTTP2_REFUSED_STREAM) || f.type === FrameType.GOAWAY,
@@ -85,9 +102,7 @@ test('headers over max header list size are rejected; the gateway keeps serving'
 });
 
 test('a flood of invalid frames closes that session', async (t) => {
-  const front = await setup(t, { http2: { maxSessionInvalidFrames: 5 } });
-  const c = await rawH2(t, front.port);
-  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  const { front, c } = await settledRaw(t, { http2: { maxSessionInvalidFrames: 5 } });
   // WINDOW_UPDATE with a zero increment on an open stream is a stream-level protocol error.
   const zero = Buffer.alloc(4);
   for (let id = 1; id <= 2 * 40; id += 2) {
@@ -99,16 +114,11 @@ test('a flood of invalid frames closes that session', async (t) => {
 });
 
 test('a PING flood from a client that does not read its acks closes that session', async (t) => {
-  const front = await setup(t, {});
-  const c = await rawH2(t, front.port);
-  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
-  c.socket.pause();
+  const { front, c } = await settledRaw(t, {});
   const ping = Buffer.alloc(8);
   const flood = Buffer.concat(Array.from({ length: 20_000 }, () => Buffer.concat([Buffer.from([0, 0, 8, FrameType.PING, 0, 0, 0, 0, 0]), ping])));
-  c.socket.write(flood);
-  // Read again: the session must end (GOAWAY and/or close) rather than queue acks without bound.
-  await new Promise((r) => setTimeout(r, 200));
-  c.socket.resume();
+  // The session must end (GOAWAY and/or close) rather than queue acks without bound.
+  await unreadFlood(c, flood);
   await c.closed;
   await stillServes(t, front.port);
 });
@@ -116,15 +126,7 @@ test('a PING flood from a client that does not read its acks closes that session
 test('rapid reset in one write: reset streams never go upstream, other clients are served, one log line', async (t) => {
   const { front, up, logs } = await setupWith(t, {});
   const c = await rawH2(t, front.port);
-  // Every HEADERS and its RST_STREAM in a single write: the gateway parses them all in one read.
-  const cancel = Buffer.alloc(4);
-  cancel.writeUInt32BE(constants.NGHTTP2_CANCEL);
-  const frames: Buffer[] = [];
-  for (let id = 1; id < 2 * 300; id += 2) {
-    frames.push(frameBytes(FrameType.HEADERS, 0x5, id, headerBlock('/burst')));
-    frames.push(frameBytes(FrameType.RST_STREAM, 0, id, cancel));
-  }
-  c.socket.write(Buffer.concat(frames));
+  c.socket.write(rapidResetBurst('/burst', 300));
   const goaway = await c.until((f) => f.type === FrameType.GOAWAY);
   assert.ok(goaway, 'expected a GOAWAY');
   await c.closed;
@@ -166,9 +168,7 @@ test('requests cancelled while queued for an upstream connection cost no upstrea
 });
 
 test('a CONTINUATION flood closes that session; the gateway keeps serving', async (t) => {
-  const front = await setup(t, {});
-  const c = await rawH2(t, front.port);
-  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
+  const { front, c } = await settledRaw(t, {});
   // HEADERS without END_HEADERS, then CONTINUATIONs that never end the header block.
   const literal = Buffer.concat([Buffer.from([0x40, 3]), Buffer.from('x-a'), Buffer.from([10]), Buffer.from('0123456789')]);
   const flood = [frameBytes(FrameType.HEADERS, 0x1, 1, headerBlock('/'))];
@@ -179,15 +179,10 @@ test('a CONTINUATION flood closes that session; the gateway keeps serving', asyn
 });
 
 test('a SETTINGS flood from a client that does not read its acks closes that session', async (t) => {
-  const front = await setup(t, {});
-  const c = await rawH2(t, front.port);
-  await c.until((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 1);
-  c.socket.pause();
+  const { front, c } = await settledRaw(t, {});
   // SETTINGS_MAX_CONCURRENT_STREAMS = 100, 20 000 times: each one asks for an ACK.
   const one = frameBytes(FrameType.SETTINGS, 0, 0, Buffer.from([0, 3, 0, 0, 0, 100]));
-  c.socket.write(Buffer.concat(Array.from({ length: 20_000 }, () => one)));
-  await new Promise((r) => setTimeout(r, 200));
-  c.socket.resume();
+  await unreadFlood(c, Buffer.concat(Array.from({ length: 20_000 }, () => one)));
   await c.closed;
   await stillServes(t, front.port);
 });

@@ -3,6 +3,7 @@
  * past the peer's limit, immediate RST_STREAM floods, invalid WINDOW_UPDATEs) and records the
  * frames the server answers with. HPACK is limited to static-table entries and one literal.
  */
+import { constants } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { TestContext } from 'node:test';
@@ -106,4 +107,20 @@ export function rawH2(t: TestContext, port: number, open: () => Socket = () => c
 /** The error code of a GOAWAY frame. */
 export function goawayCode(f: Frame): number {
   return f.payload.readUInt32BE(4);
+}
+
+/**
+ * `count` GETs of `path`, each followed at once by its RST_STREAM (CANCEL), as one buffer: the
+ * rapid-reset pattern (CVE-2023-44487) for a single socket write, so the server parses it all in
+ * one read.
+ */
+export function rapidResetBurst(path: string, count: number): Buffer {
+  const cancel = Buffer.alloc(4);
+  cancel.writeUInt32BE(constants.NGHTTP2_CANCEL);
+  const frames: Buffer[] = [];
+  for (let id = 1; id < 2 * count; id += 2) {
+    frames.push(frameBytes(FrameType.HEADERS, 0x5, id, headerBlock(path)));
+    frames.push(frameBytes(FrameType.RST_STREAM, 0, id, cancel));
+  }
+  return Buffer.concat(frames);
 }

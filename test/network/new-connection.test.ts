@@ -3,12 +3,13 @@
  * initialised when iteration goes on, and tcp_proxy connects its upstream once every filter
  * accepted the connection, so a server that speaks first is heard before the client sends.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startGateway } from '../gateway/harness.js';
 import { startGreeter, tcpConfig } from './servers.js';
+import { readUntil } from './tcp-client.js';
 
 const WASM = fileURLToPath(new URL('../wasm/net_pause.wasm', import.meta.url));
 
@@ -16,29 +17,22 @@ function pauseFilter(name: string, mode: string): Record<string, unknown> {
   return { name, wasm: { file: WASM, configuration: mode } };
 }
 
-function readUntil(s: Socket, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    let got = '';
-    const onData = (d: Buffer): void => {
-      got += d.toString();
-      if (got.includes(text)) done();
-    };
-    const done = (): void => {
-      s.off('data', onData);
-      resolve(got);
-    };
-    s.on('data', onData);
-    s.once('close', done);
-  });
-}
-
-test('a filter that pauses on_new_connection and continues: later filters start and the upstream speaks first', async (t) => {
-  const greeter = await startGreeter(t, 'welcome\n');
+/**
+ * A greeter upstream behind tcp_proxy, with net_pause as `firstMode` then a "tag:second" filter
+ * that logs its callbacks, and a client connected to it (destroyed after the test).
+ */
+async function pausedChain(t: TestContext, firstMode: string, greeting: string) {
+  const greeter = await startGreeter(t, greeting);
   const { port, logs } = await startGateway(t, tcpConfig({
-    filter_chains: [{ network_filters: [pauseFilter('first', 'pause'), pauseFilter('second', 'tag:second')], tcp_proxy: { cluster: 'g' } }],
+    filter_chains: [{ network_filters: [pauseFilter('first', firstMode), pauseFilter('second', 'tag:second')], tcp_proxy: { cluster: 'g' } }],
   }, [{ name: 'g', address: greeter.address }]));
   const s = connect({ port, host: '127.0.0.1' });
   t.after(() => s.destroy());
+  return { greeter, logs, s };
+}
+
+test('a filter that pauses on_new_connection and continues: later filters start and the upstream speaks first', async (t) => {
+  const { logs, s } = await pausedChain(t, 'pause', 'welcome\n');
   // No client bytes yet: the greeting only arrives if the chain went on and tcp_proxy connected.
   assert.equal(await readUntil(s, 'welcome\n'), 'welcome\n');
   assert.ok(logs.some((l) => l.includes('new tag:second')), 'second filter initialised');
@@ -48,12 +42,7 @@ test('a filter that pauses on_new_connection and continues: later filters start 
 });
 
 test('client bytes passing a filter that paused on_new_connection initialise the filters after it', async (t) => {
-  const greeter = await startGreeter(t, 'hi:');
-  const { port, logs } = await startGateway(t, tcpConfig({
-    filter_chains: [{ network_filters: [pauseFilter('first', 'hold'), pauseFilter('second', 'tag:second')], tcp_proxy: { cluster: 'g' } }],
-  }, [{ name: 'g', address: greeter.address }]));
-  const s = connect({ port, host: '127.0.0.1' });
-  t.after(() => s.destroy());
+  const { greeter, logs, s } = await pausedChain(t, 'hold', 'hi:');
   s.write('abc');
   assert.equal(await readUntil(s, 'hi:abc'), 'hi:abc');
   const newSecond = logs.findIndex((l) => l.includes('new tag:second'));

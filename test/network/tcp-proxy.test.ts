@@ -10,24 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { startGateway } from '../gateway/harness.js';
 import { makeCerts } from '../tls/certs.js';
 import { startEcho, startTlsEcho, tcpConfig } from './servers.js';
-
-/** Reads from `s` until `text` has arrived (or the socket ends). */
-function readUntil(s: import('node:net').Socket, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    let got = '';
-    const onData = (d: Buffer): void => {
-      got += d.toString();
-      if (got.includes(text)) done();
-    };
-    const done = (): void => {
-      s.off('data', onData);
-      resolve(got);
-    };
-    s.on('data', onData);
-    s.once('end', done);
-    s.once('close', done);
-  });
-}
+import { readUntil } from './tcp-client.js';
 
 test('tcp_proxy echoes bytes through the cluster and passes the client FIN on', async (t) => {
   const echo = await startEcho(t);

@@ -5,26 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { parseConfigText } from '../../host/config/load.js';
 import { fileURLToPath } from 'node:url';
 import { startGateway, startUpstream } from '../gateway/harness.js';
 import { startEcho, tcpConfig } from './servers.js';
-
-/** Sends `text` and reads until `want` bytes arrived or the connection closed. */
-async function roundTrip(port: number, text: string, want = text.length): Promise<string> {
-  const s = connect({ port, host: '127.0.0.1' });
-  s.on('error', () => {});
-  s.write(text);
-  let got = '';
-  s.on('data', (d: Buffer) => {
-    got += d.toString();
-    if (got.length >= want) s.destroy();
-  });
-  await once(s, 'close');
-  return got;
-}
+import { roundTrip } from './tcp-client.js';
 
 test('a reload changing the tcp_proxy cluster endpoint sends new connections to the new endpoint', async (t) => {
   const one = await startEcho(t, '1:');

@@ -11,22 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { startGateway } from '../gateway/harness.js';
 import { startEcho, tcpConfig } from './servers.js';
+import { roundTrip } from './tcp-client.js';
 
 const NET_FILTER = fileURLToPath(new URL('../wasm/net_filter.wasm', import.meta.url));
-
-/** Sends `text`, reads until `want` bytes arrived or the connection closed, then closes. */
-async function roundTrip(port: number, text: string, want: number): Promise<string> {
-  const s = connect({ port, host: '127.0.0.1' });
-  s.on('error', () => {});
-  s.write(text);
-  let got = '';
-  s.on('data', (d: Buffer) => {
-    got += d.toString();
-    if (got.length >= want) s.destroy();
-  });
-  await once(s, 'close');
-  return got;
-}
 
 /**
  * A port whose accept queue is full: a child process listens with backlog 1 and blocks its

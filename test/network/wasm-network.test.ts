@@ -13,27 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { startGateway } from '../gateway/harness.js';
 import { makeCerts } from '../tls/certs.js';
 import { startEcho, tcpConfig } from './servers.js';
+import { readUntil } from './tcp-client.js';
 
 const WASM = fileURLToPath(new URL('../wasm/net_filter.wasm', import.meta.url));
 
 function netFilter(mode: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'net', wasm: { file: WASM, configuration: mode, ...extra } };
-}
-
-function readUntil(s: Socket, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    let got = '';
-    const onData = (d: Buffer): void => {
-      got += d.toString();
-      if (got.includes(text)) done();
-    };
-    const done = (): void => {
-      s.off('data', onData);
-      resolve(got);
-    };
-    s.on('data', onData);
-    s.once('close', done);
-  });
 }
 
 async function waitFor(cond: () => boolean): Promise<void> {

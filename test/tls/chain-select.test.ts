@@ -2,7 +2,7 @@
  * Filter chains that terminate TLS and serve HTTP with their own route configs, chosen end to
  * end by the real client's SNI (servername) and ALPN offer.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect as h2connect } from 'node:http2';
@@ -25,6 +25,25 @@ function tlsOf(c: Certs, name: string): Record<string, unknown> {
   return { cert_file: c.crt(name), key_file: c.key(name) };
 }
 
+interface ChainSpec {
+  name: string;
+  match: Record<string, unknown>;
+  /** Which test certificate the chain serves (certs.ts names). */
+  cert: string;
+  /** Body of the chain's own direct-response route config. */
+  body: string;
+}
+
+/** Fresh certificates and a gateway whose one listener terminates TLS on `chains`, in order. */
+async function startChains(t: TestContext, chains: ChainSpec[]): Promise<{ c: Certs; port: number }> {
+  const c = makeCerts(t);
+  const { port } = await startGateway(t, listener(
+    chains.map((ch) => ({ name: ch.name, match: ch.match, tls: tlsOf(c, ch.cert), route_config: `r_${ch.name}` })),
+    Object.fromEntries(chains.map((ch) => [`r_${ch.name}`, ch.body])),
+  ));
+  return { c, port };
+}
+
 /** One HTTPS/1.1 GET; the response body. */
 function get(port: number, opts: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,22 +58,20 @@ function get(port: number, opts: Record<string, unknown>): Promise<string> {
 }
 
 test('SNI picks the TLS-terminating HTTP chain (its certificate and its route config)', async (t) => {
-  const c = makeCerts(t);
-  const { port } = await startGateway(t, listener([
-    { name: 'a', match: { server_names: ['a.test'] }, tls: tlsOf(c, 'a'), route_config: 'ra' },
-    { name: 'b', match: { server_names: ['b.test'] }, tls: tlsOf(c, 'b'), route_config: 'rb' },
-  ], { ra: 'chain a', rb: 'chain b' }));
+  const { c, port } = await startChains(t, [
+    { name: 'a', match: { server_names: ['a.test'] }, cert: 'a', body: 'chain a' },
+    { name: 'b', match: { server_names: ['b.test'] }, cert: 'b', body: 'chain b' },
+  ]);
   // Certificates are verified against each name: the chain's own certificate was served.
   assert.equal(await get(port, { servername: 'a.test', ca: c.ca }), 'chain a');
   assert.equal(await get(port, { servername: 'b.test', ca: c.ca }), 'chain b');
 });
 
 test('ALPN picks the TLS-terminating HTTP chain: h2 and http/1.1 clients land on different chains', async (t) => {
-  const c = makeCerts(t);
-  const { port } = await startGateway(t, listener([
-    { name: 'h2', match: { alpn: ['h2'] }, tls: tlsOf(c, 'a'), route_config: 'r2' },
-    { name: 'h1', match: { alpn: ['http/1.1'] }, tls: tlsOf(c, 'a'), route_config: 'r1' },
-  ], { r2: 'over h2', r1: 'over h1' }));
+  const { c, port } = await startChains(t, [
+    { name: 'h2', match: { alpn: ['h2'] }, cert: 'a', body: 'over h2' },
+    { name: 'h1', match: { alpn: ['http/1.1'] }, cert: 'a', body: 'over h1' },
+  ]);
   assert.equal(await get(port, { servername: 'a.test', ca: c.ca, ALPNProtocols: ['http/1.1'] }), 'over h1');
   const session = h2connect(`https://127.0.0.1:${port}`, { servername: 'a.test', ca: c.ca, ALPNProtocols: ['h2'] });
   t.after(() => session.close());

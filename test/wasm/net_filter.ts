@@ -8,19 +8,13 @@
 //   "trap"   traps on client bytes
 // Every mode logs "close <kind> <peer>" from the close callbacks at warn level.
 import {
-  OUT, bytes, ptr, malloc, takeString, proxy_log, proxy_get_buffer_bytes, proxy_set_buffer_bytes,
-  proxy_get_property, proxy_close_stream, proxy_continue_stream,
+  OUT, bytes, ptr, malloc, takeString, proxy_set_buffer_bytes, proxy_get_property, proxy_close_stream, proxy_continue_stream,
 } from "./_abi";
+import { mode, readBuffer, warn } from "./_net";
+export { proxy_on_context_create, proxy_on_vm_start, proxy_on_configure } from "./_net";
 
 export { malloc };
 export function proxy_abi_version_0_2_1(): void {}
-
-let mode = "";
-
-function warn(s: string): void {
-  const b = bytes(s);
-  proxy_log(3, ptr(b), b.byteLength);
-}
 
 function prop(name: string): string {
   const b = bytes(name);
@@ -39,21 +33,9 @@ function propBool(name: string): string {
   return v != 0 ? "true" : "false";
 }
 
-function readBuffer(t: i32, size: u32): string {
-  if (proxy_get_buffer_bytes(t, 0, size, OUT, OUT + 4) != 0) return "";
-  return takeString();
-}
-
 function replace(t: i32, start: u32, size: u32, s: string): void {
   const b = bytes(s);
   proxy_set_buffer_bytes(t, start, size, ptr(b), b.byteLength);
-}
-
-export function proxy_on_context_create(ctx: u32, parent: u32): void {}
-export function proxy_on_vm_start(ctx: u32, size: u32): u32 { return 1; }
-export function proxy_on_configure(ctx: u32, size: u32): u32 {
-  if (proxy_get_buffer_bytes(7, 0, size, OUT, OUT + 4) == 0) mode = takeString();
-  return 1;
 }
 
 export function proxy_on_new_connection(ctx: u32): u32 {

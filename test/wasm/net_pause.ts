@@ -7,29 +7,15 @@
 //                response body is logged ("called <body>") and the connection continues
 // Every mode logs "new <config>" from proxy_on_new_connection and "data <config> <size>" from
 // proxy_on_downstream_data at warn level, so a test sees which filters were initialised.
-import {
-  OUT, bytes, ptr, malloc, serialize, takeString, proxy_log, proxy_get_buffer_bytes, proxy_continue_stream, proxy_http_call,
-  proxy_set_effective_context,
-} from "./_abi";
+import { OUT, bytes, ptr, malloc, serialize, proxy_continue_stream, proxy_http_call, proxy_set_effective_context } from "./_abi";
+import { mode, readBuffer, warn } from "./_net";
+export { proxy_on_context_create, proxy_on_vm_start, proxy_on_configure } from "./_net";
 
 export { malloc };
 export function proxy_abi_version_0_2_1(): void {}
 
-let mode = "";
 /** http_call token -> the connection context that is waiting for it. */
 const waiting = new Map<u32, u32>();
-
-function warn(s: string): void {
-  const b = bytes(s);
-  proxy_log(3, ptr(b), b.byteLength);
-}
-
-export function proxy_on_context_create(ctx: u32, parent: u32): void {}
-export function proxy_on_vm_start(ctx: u32, size: u32): u32 { return 1; }
-export function proxy_on_configure(ctx: u32, size: u32): u32 {
-  if (proxy_get_buffer_bytes(7, 0, size, OUT, OUT + 4) == 0) mode = takeString();
-  return 1;
-}
 
 export function proxy_on_new_connection(ctx: u32): u32 {
   warn("new " + mode);
@@ -52,9 +38,7 @@ export function proxy_on_new_connection(ctx: u32): u32 {
 }
 
 export function proxy_on_http_call_response(ctx: u32, token: u32, nh: u32, body: u32, nt: u32): void {
-  let text = "";
-  if (body > 0 && proxy_get_buffer_bytes(4, 0, body, OUT, OUT + 4) == 0) text = takeString();
-  warn("called " + text);
+  warn("called " + (body > 0 ? readBuffer(4, body) : ""));
   if (!waiting.has(token)) return;
   proxy_set_effective_context(waiting.get(token));
   waiting.delete(token);
