@@ -88,6 +88,8 @@ export interface Http2Settings {
   max_invalid_frames?: number;
   /** Refused streams tolerated per session. Default 100. */
   max_rejected_streams?: number;
+  /** A stream with no frame either way for this long is reset. Default 5m; `0s` never. */
+  stream_idle_timeout?: Duration;
 }
 
 /** One filter chain of a listener: optional TLS, network filters, then one terminal. */

@@ -28,6 +28,7 @@ export interface ListenerCodecConfig {
     early_reset_window?: string;
     max_invalid_frames?: number;
     max_rejected_streams?: number;
+    stream_idle_timeout?: string;
   };
 }
 
@@ -45,6 +46,7 @@ export function codecOptionsFrom(l: ListenerCodecConfig, base: HttpCodecOptions 
       ...(h.early_reset_window !== undefined ? { earlyResetWindowMs: durationMs(h.early_reset_window, 10_000) } : {}),
       ...(h.max_invalid_frames !== undefined ? { maxSessionInvalidFrames: h.max_invalid_frames } : {}),
       ...(h.max_rejected_streams !== undefined ? { maxSessionRejectedStreams: h.max_rejected_streams } : {}),
+      ...(h.stream_idle_timeout !== undefined ? { streamIdleTimeoutMs: durationMs(h.stream_idle_timeout, 300_000) } : {}),
       ...(base.maxHeaderSize !== undefined ? { maxHeaderListSize: base.maxHeaderSize } : {}),
     },
   };

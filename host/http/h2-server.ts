@@ -50,6 +50,8 @@ export interface Http2Limits {
   maxEarlyResets?: number;
   /** The rapid-reset window, ms. Default 10 s. */
   earlyResetWindowMs?: number;
+  /** A stream with no frame either way for this long is reset (Envoy's stream_idle_timeout). Default 5 min; 0 = never. */
+  streamIdleTimeoutMs?: number;
 }
 
 /** One listener's HTTP/2 server. */
@@ -99,6 +101,7 @@ export function createH2Server(
   const maxEarlyResets = limits.maxEarlyResets ?? 100;
   const windowMs = limits.earlyResetWindowMs ?? 10_000;
   const connectionWindow = limits.connectionWindowSize ?? 4 * 1024 * 1024;
+  const streamIdleMs = limits.streamIdleTimeoutMs ?? 300_000;
   const server = createServer({
     settings: {
       maxConcurrentStreams: limits.maxConcurrentStreams ?? 100,
@@ -156,6 +159,9 @@ export function createH2Server(
     this[kState]!.active++;
     stream.once('aborted', onStreamAborted);
     stream.once('close', onStreamClose);
+    // The session's idle timer spares sessions with streams in flight, so without this a client
+    // could hold streams (and their upstream requests) open for good by never finishing them.
+    if (streamIdleMs > 0) stream.setTimeout(streamIdleMs, onStreamIdle);
   }
 
   function onStreamClose(this: ServerHttp2Stream): void {
@@ -223,6 +229,11 @@ export function createH2Server(
       return sessions.size;
     },
   };
+}
+
+/** A stream idle past stream_idle_timeout: reset (CANCEL); the pipeline sees a downstream close. */
+function onStreamIdle(this: ServerHttp2Stream): void {
+  if (!this.destroyed) this.close(constants.NGHTTP2_CANCEL);
 }
 
 function endOnClientEof(this: Socket): void {

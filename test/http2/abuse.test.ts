@@ -1,6 +1,6 @@
 /**
  * HTTP/2 abuse: rapid resets (CVE-2023-44487), streams past the concurrency limit, oversized
- * headers and invalid-frame floods each end in a refused stream or a closed session for the
+ * headers, invalid-frame floods and streams left idle each end in a refused stream or a closed session for the
  * abuser, while the gateway keeps serving other clients.
  */
 import { test } from 'node:test';
@@ -185,4 +185,17 @@ test('a SETTINGS flood from a client that does not read its acks closes that ses
   await unreadFlood(c, Buffer.concat(Array.from({ length: 20_000 }, () => one)));
   await c.closed;
   await stillServes(t, front.port);
+});
+
+test('a stream left idle past stream_idle_timeout is reset; its session keeps serving', async (t) => {
+  const { front, up } = await setupWith(t, { http2: { streamIdleTimeoutMs: 600 } }); // above the upstream's 300 ms
+  const s = h2client(t, `http://127.0.0.1:${front.port}`);
+  const idle = s.request({ ':method': 'POST', ':path': '/never-finished' });
+  idle.on('error', () => {});
+  idle.write('part of a body');
+  const rstCode = await new Promise<number>((r) => idle.once('close', () => r(idle.rstCode)));
+  assert.equal(rstCode, constants.NGHTTP2_CANCEL);
+  const r = await h2request(s, { ':path': '/ok' });
+  assert.equal(r.headers[':status'], 200);
+  assert.ok(up.seen.some((q) => q.url === '/ok'));
 });

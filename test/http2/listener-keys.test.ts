@@ -1,11 +1,12 @@
 /**
  * The listener's `codec` and `http2` keys reach the codec through config: h2c on by default,
- * off with `codec: http1`; `http2.max_concurrent_streams` is what the server advertises.
+ * off with `codec: http1`; `http2.max_concurrent_streams` is what the server advertises;
+ * `http2.stream_idle_timeout` resets a silent stream.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type ClientHttp2Session } from 'node:http2';
-import { startGateway } from '../gateway/harness.js';
+import { connect, constants, type ClientHttp2Session } from 'node:http2';
+import { startGateway, startUpstream } from '../gateway/harness.js';
 
 function config(listener: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -37,4 +38,20 @@ test('listener codec: http1 turns h2c prior knowledge off', async (t) => {
   const r = await settings(port);
   if (!(r instanceof Error)) r.session.destroy();
   assert.ok(r instanceof Error, 'an HTTP/1.1-only listener must not speak HTTP/2');
+});
+
+test('listener http2.stream_idle_timeout resets a stream with no frames either way', async (t) => {
+  const up = await startUpstream(t, 'silent', (req) => req.resume()); // never answers
+  const { port } = await startGateway(t, {
+    listeners: [{ name: 'l', address: '127.0.0.1:0', route_config: 'rc', http2: { stream_idle_timeout: '200ms' } }],
+    route_configs: [{ name: 'rc', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'up' } }] }] }],
+    clusters: [{ name: 'up', endpoints: [{ address: up.address }] }],
+  });
+  const session = connect(`http://127.0.0.1:${port}`);
+  t.after(() => session.destroy());
+  session.on('error', () => {});
+  const s = session.request({ ':path': '/held' }, { endStream: true });
+  s.on('error', () => {});
+  const rstCode = await new Promise<number>((r) => s.once('close', () => r(s.rstCode)));
+  assert.equal(rstCode, constants.NGHTTP2_CANCEL);
 });

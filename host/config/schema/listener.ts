@@ -131,6 +131,7 @@ const http2Schema: Schema = objectSchema<Http2Settings>()(
     early_reset_window: duration,
     max_invalid_frames: count,
     max_rejected_streams: count,
+    stream_idle_timeout: duration,
   },
   [],
 );
