@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigLoadError, ROOT_PATH, formatConfigErrors, type ConfigError } from './errors.js';
-import { checkSemantics } from './semantic.js';
+import { besideSchemaErrors, checkSemantics } from './semantic.js';
 import type { SluiceConfig } from './types.js';
 import { validateSchema } from './validate-schema.js';
 
@@ -68,7 +68,9 @@ export function parseConfigText(text: string, opts: ParseConfigOptions): LoadedC
   const where = opts.file ?? ROOT_PATH;
   const doc = opts.format === 'json' ? parseJson(text, where) : parseYaml(text, where);
   const schemaErrors = validateSchema(doc);
-  if (schemaErrors.length > 0) throw new ConfigLoadError(schemaErrors);
+  if (schemaErrors.length > 0) {
+    throw new ConfigLoadError([...schemaErrors, ...besideSchemaErrors(doc, schemaErrors, { baseDir: opts.baseDir })]);
+  }
   const config = doc as SluiceConfig;
   if (config.admin !== undefined && config.admin.address === undefined) config.admin.address = DEFAULT_ADMIN_ADDRESS;
   const semanticErrors = checkSemantics(config, { baseDir: opts.baseDir });

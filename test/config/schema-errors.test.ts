@@ -43,7 +43,10 @@ test('a union type lists both alternatives', () => {
   const lines = errorsAfter((c) => {
     c.listeners[0]!.http_filters = [{ name: 'f', wasm: { file: 'f.wasm', configuration: loose(3) } }];
   });
-  assert.deepEqual(lines, ['listeners[0].http_filters[0].wasm.configuration: must be a string or a map']);
+  assert.deepEqual(lines, [
+    'listeners[0].http_filters[0].wasm.configuration: must be a string or a map',
+    'listeners[0].http_filters[0].wasm.file: no such file: f.wasm', // semantic checks run beside schema errors
+  ]);
 });
 
 test('a bad duration shows the expected form', () => {
@@ -132,7 +135,8 @@ test('a cluster needs at least one endpoint', () => {
 
 test('an empty name is rejected', () => {
   const lines = errorsAfter((c) => (c.clusters![0]!.name = ''));
-  assert.deepEqual(lines, ['clusters[0].name: must not be empty']);
+  // The route's reference to 'backend' now names no cluster, and says so in the same pass.
+  assert.deepEqual(lines, ['clusters[0].name: must not be empty', `${ROUTES}[0].route.cluster: unknown cluster 'backend'`]);
 });
 
 test('a prefix must start with /', () => {
@@ -160,4 +164,19 @@ test('several schema errors are all reported', () => {
     'clusters[0].lb_policy: must be one of round_robin, least_request, random, ring_hash, maglev',
     'clusters[0].endpoints[0].address: must be host:port',
   ]);
+});
+
+test('schema errors and semantic errors are reported in one pass', () => {
+  const lines = errorsAfter((c) => {
+    loose(c.clusters![0]).lb_policy = 'round_robinn';
+    c.route_configs![0]!.virtual_hosts[0]!.routes[0]!.route = { cluster: 'missing' };
+    c.route_configs![0]!.virtual_hosts[0]!.routes[1]!.match = { safe_regex: '(' };
+    c.listeners.push({ name: 'public', address: '127.0.0.1:8081', route_config: 'main' });
+  });
+  assert.deepEqual(lines.slice(0, 1), ['clusters[0].lb_policy: must be one of round_robin, least_request, random, ring_hash, maglev']);
+  assert.deepEqual(lines.slice(1).sort(), [
+    "listeners[1].name: duplicate listener name 'public' (also listeners[0])",
+    `${ROUTES}[0].route.cluster: unknown cluster 'missing'`,
+    `${ROUTES}[1].match.safe_regex: invalid regex: Unterminated group`,
+  ].sort());
 });
