@@ -9,7 +9,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { AccessLog, GatewayMetrics } from '../observability/contract.js';
 import type { HttpListenerContext } from './context.js';
 import { newStreamInfo, type StreamInfo } from './stream-info.js';
 import { fillDownstream } from './stream-lifecycle.js';
@@ -54,12 +53,8 @@ export function edgeReplyStatus(res: object): number | undefined {
   return (res as EdgeMarked)[EDGE_STATUS];
 }
 
-/** The 'clientError' listener for one listener's server; `accessLog` adds a log line per reply. */
-export function clientErrorHandler(
-  listenerName: string,
-  metrics: () => GatewayMetrics,
-  accessLog?: () => AccessLog,
-): (err: Error, socket: Socket) => void {
+/** The 'clientError' listener for one listener's server: a short reply, counted and logged. */
+function clientErrorHandler(ctx: HttpListenerContext): (err: Error, socket: Socket) => void {
   return (err, socket) => {
     const code = (err as { code?: string }).code;
     // The peer went away, or half a request was cut off: nobody to answer.
@@ -82,24 +77,21 @@ export function clientErrorHandler(
       endRaw(socket, status, body);
       return;
     }
-    metrics().downstreamRequest(listenerName, status, 0);
-    if (accessLog !== undefined) {
-      const info = socketInfo(listenerName, socket);
-      requestLine(info, (err as { rawPacket?: unknown }).rawPacket);
-      const { flag, details } = clientErrorOutcome(status);
-      if (flag !== undefined) info.responseFlags.push(flag);
-      info.responseCodeDetails = details;
-      info.responseCode = status;
-      info.bytesSent = body.length;
-      accessLog().write(info);
-    }
+    const info = socketInfo(ctx.name, socket);
+    requestLine(info, (err as { rawPacket?: unknown }).rawPacket);
+    const { flag, details } = clientErrorOutcome(status);
+    if (flag !== undefined) info.responseFlags.push(flag);
+    info.responseCodeDetails = details;
+    info.responseCode = status;
+    info.bytesSent = body.length;
+    record(ctx, info);
     endRaw(socket, status, body);
   };
 }
 
 /** Wires the replies above (malformed requests, Expect, CONNECT) on a listener's HTTP/1.1 server. */
 export function installEdgeReplies(server: Server, ctx: HttpListenerContext): void {
-  server.on('clientError', clientErrorHandler(ctx.name, () => ctx.snapshot.metrics, () => ctx.snapshot.accessLog));
+  server.on('clientError', clientErrorHandler(ctx));
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const info = requestInfo(ctx, req);
     info.responseFlags.push('LR');

@@ -10,11 +10,14 @@ import type { HttpListenerContext } from './context.js';
 import { DirectStream } from './direct-stream.js';
 import { FilteredStream } from './filtered-stream.js';
 import { hostHeaderProblem } from './host-header.js';
+import { scanRequestHead } from './request-head.js';
 
 export function handleRequest(ctx: HttpListenerContext, req: IncomingMessage, res: ServerResponse): void {
   const snap = ctx.snapshot;
   try {
-    const bad = req.httpVersionMajor === 1 ? hostHeaderProblem(req.rawHeaders, req.httpVersionMinor) : undefined;
+    // Scanned once here: the Host check reads it, then the stream takes it over.
+    const head = scanRequestHead(req.rawHeaders);
+    const bad = req.httpVersionMajor === 1 ? hostHeaderProblem(head, req.httpVersionMinor) : undefined;
     if (bad !== undefined) {
       const info = requestInfo(ctx, req);
       info.responseFlags.push('DPE');
@@ -22,8 +25,8 @@ export function handleRequest(ctx: HttpListenerContext, req: IncomingMessage, re
       writeReply(ctx, info, res, 400);
       return;
     }
-    if (snap.filterChain === undefined) new DirectStream(ctx, snap, req, res).start();
-    else new FilteredStream(ctx, snap, snap.filterChain, req, res).start();
+    if (snap.filterChain === undefined) new DirectStream(ctx, snap, req, res).start(head);
+    else new FilteredStream(ctx, snap, snap.filterChain, req, res).start(head);
   } catch (err) {
     ctx.log.error('request handling failed', { listener: ctx.name, error: String((err as Error)?.stack ?? err) });
     if (res.headersSent) {

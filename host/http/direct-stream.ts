@@ -13,7 +13,7 @@ import { failureReply, routeReply, sendLocalReply } from './local-reply.js';
 import { clientErrorOutcome, edgeReplyStatus } from './client-error.js';
 import { normalizePath } from './path-normalize.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
-import { finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm, type RequestHead } from './request-head.js';
+import { finishUpstreamHeaders, flatToRecord, splitAbsoluteForm, type RequestHead } from './request-head.js';
 import { addTo, mutateFlat, trailerRecord } from './response-head.js';
 import { bodyFollows, fillDownstream, finishStream } from './stream-lifecycle.js';
 import { effectiveTimeoutMs, grpcLocalReply } from './grpc.js';
@@ -52,12 +52,12 @@ export class DirectStream implements UpstreamResponseSink, RouteRequest {
     return this.req.headers;
   }
 
-  start(): void {
+  /** `head`: the request head as the connection manager scanned it. */
+  start(head: RequestHead): void {
     const { req, res, info, ctx } = this;
     (res as TaggedResponse)[kStream] = this;
     res.on('close', onResponseClose);
     ctx.streamStarted();
-    const head = scanRequestHead(req.rawHeaders);
     head.hasBody = bodyFollows(req, head.hasBody);
     this.grpc = head.grpc;
     if (this.path.charCodeAt(0) !== 47 /* / */) absoluteForm(this, head);

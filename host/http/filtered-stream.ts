@@ -16,7 +16,7 @@ import { endWithHeaders, failureReply, routeReply, type LocalReply } from './loc
 import { clientErrorOutcome, edgeReplyStatus } from './client-error.js';
 import { normalizePath } from './path-normalize.js';
 import { UpstreamRequest, type UpstreamResponseSink } from './proxy.js';
-import { dropHopByHop, finishUpstreamHeaders, flatToRecord, scanRequestHead, splitAbsoluteForm } from './request-head.js';
+import { dropHopByHop, finishUpstreamHeaders, flatToRecord, splitAbsoluteForm, type RequestHead } from './request-head.js';
 import { RequestBody } from './request-body.js';
 import { bodyFollows, fillDownstream, finishStream } from './stream-lifecycle.js';
 import { effectiveTimeoutMs, grpcLocalReply } from './grpc.js';
@@ -77,13 +77,13 @@ export class FilteredStream implements FilterStreamSink, UpstreamResponseSink, R
     return this.headersRecord;
   }
 
-  start(): void {
+  /** `head`: the request head as the connection manager scanned it. */
+  start(head: RequestHead): void {
     const { req, res, info, ctx } = this;
     (res as Tagged<ServerResponse>)[kStream] = this;
     res.on('close', onResponseClose);
     res.on('drain', onResponseDrain);
     ctx.streamStarted();
-    const head = scanRequestHead(req.rawHeaders);
     head.hasBody = bodyFollows(req, head.hasBody);
     this.grpc = head.grpc;
     this.grpcTimeout = head.grpcTimeout;

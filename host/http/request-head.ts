@@ -11,6 +11,8 @@ export class RequestHead {
   readonly headers: string[] = [];
   /** Host header ('' when absent, as in HTTP/1.0). */
   authority = '';
+  /** Host headers seen (more than one is a 400 on HTTP/1.x). */
+  hostCount = 0;
   /** Incoming x-request-id, or ''. */
   requestId = '';
   /** Index in `headers` of the last x-forwarded-for value, or -1. */
@@ -47,6 +49,7 @@ export function scanRequestHead(raw: readonly string[]): RequestHead {
     }
     switch (name) {
       case 'host':
+        head.hostCount++;
         // An h2 request may carry both: :authority wins (RFC 9113 §8.3.1).
         if (head.authority === '') head.authority = value;
         continue;
