@@ -21,7 +21,7 @@ import {
   createServer,
   type Http2Server,
   type Http2ServerRequest,
-  type Http2ServerResponse,
+  Http2ServerResponse,
   type Http2Session,
   type ServerHttp2Stream,
 } from 'node:http2';
@@ -83,14 +83,16 @@ type TrackedSession = Http2Session & { [kState]?: SessionState };
  * node's compatibility response reports `writableFinished` true once its stream closed, even
  * when the client reset it mid-response. The pipeline reads it the way node:http means it (the
  * whole response went out) to tell a completed stream from a client gone early (DC: the upstream
- * request is cancelled), so the h2 response answers that question instead.
+ * request is cancelled), so the h2 response answers that question instead. The server builds
+ * its responses from this class (once, not a property per request).
  */
-const FINISHED_UNLESS_RESET: PropertyDescriptor = {
+class ResponseFinishedUnlessReset extends Http2ServerResponse {}
+Object.defineProperty(ResponseFinishedUnlessReset.prototype, 'writableFinished', {
   get(this: Http2ServerResponse): boolean {
     const s = this.stream as ServerHttp2Stream | null | undefined;
     return s != null && this.writableEnded && s.writableFinished && s.rstCode === constants.NGHTTP2_NO_ERROR;
   },
-};
+});
 
 export function createH2Server(
   ctx: HttpListenerContext,
@@ -112,6 +114,7 @@ export function createH2Server(
     maxSessionRejectedStreams: limits.maxSessionRejectedStreams ?? 100,
     maxOutstandingPings: limits.maxOutstandingPings ?? 10,
     maxHeaderListPairs: 512,
+    Http2ServerResponse: ResponseFinishedUnlessReset,
   });
   const sessions = new Set<Http2Session>();
   /** The connection being handed to node:http2 ('session' is emitted synchronously from it). */
@@ -125,7 +128,6 @@ export function createH2Server(
     // work upstream for a response nobody will read.
     const s = req.stream;
     if (s.destroyed || s.closed) return;
-    Object.defineProperty(res, 'writableFinished', FINISHED_UNLESS_RESET);
     onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
   });
   server.on('session', (session: TrackedSession) => {
