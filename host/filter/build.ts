@@ -70,6 +70,14 @@ export class WasmFilterChain implements HttpFilterChain {
     return m;
   }
 
+  /**
+   * Starts filter `name`'s VM for a per-route `configuration` (kept for the streams of that
+   * route); throws why it could not start. A name not in this chain is ignored.
+   */
+  startOverride(name: string, configuration: string | Record<string, unknown>): void {
+    for (const f of this.factories) if (f.plugin.info.name === name) f.startConfiguration(configuration);
+  }
+
   /** Live VMs of per-route configurations of filter `name` (admin counts; 0 once closed). */
   overrideVms(name: string): number {
     if (this.released) return 0;

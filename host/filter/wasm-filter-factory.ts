@@ -34,7 +34,7 @@ export class WasmFilterFactory {
    * per filter configuration). undefined when that configuration fails to start (logged).
    */
   forConfiguration(configuration: string | Record<string, unknown>): WasmFilterFactory | undefined {
-    const key = typeof configuration === 'string' ? `s:${configuration}` : `j:${JSON.stringify(configuration)}`;
+    const key = overrideKey(configuration);
     if (this.overrides.has(key)) return this.overrides.get(key);
     let f: WasmFilterFactory | undefined;
     try {
@@ -47,8 +47,22 @@ export class WasmFilterFactory {
     return f;
   }
 
+  /**
+   * Starts the override for `configuration` now (a config load checks every per-route
+   * configuration) and keeps it for forConfiguration; throws why it could not start.
+   */
+  startConfiguration(configuration: string | Record<string, unknown>): void {
+    const key = overrideKey(configuration);
+    if (this.overrides.get(key) !== undefined) return;
+    this.overrides.set(key, new WasmFilterFactory(this.plugin.withConfiguration(configuration), this.index));
+  }
+
   /** Plugins of per-route overrides (closed with the chain). */
   overridePlugins(): WasmPlugin[] {
     return [...this.overrides.values()].filter((f): f is WasmFilterFactory => f !== undefined).map((f) => f.plugin);
   }
+}
+
+function overrideKey(configuration: string | Record<string, unknown>): string {
+  return typeof configuration === 'string' ? `s:${configuration}` : `j:${JSON.stringify(configuration)}`;
 }

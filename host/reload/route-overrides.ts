@@ -1,10 +1,10 @@
 /**
- * Per-route filter `configuration` overrides, started once when a chain is built. The data path
- * starts an override's VM lazily at its first request and, when proxy_on_configure fails, answers
- * every request on that route with the failure policy (503 under fail_closed): a config or module
- * that does that is refused at load instead, with the override's `path: message`.
+ * Per-route filter `configuration` overrides, started when a chain is built and kept for the
+ * streams of their routes. Started lazily at a route's first request instead, one whose
+ * proxy_on_configure fails would answer every request on that route with the failure policy
+ * (503 under fail_closed): a config or module that does that is refused at load instead, with
+ * the override's `path: message`.
  */
-import { canonicalJson } from '../config/load.js';
 import type { RouteConfig, RouteFilterOverride } from '../config/types.js';
 import type { HttpFilterChain } from '../filter/contract.js';
 import { WasmFilterChain } from '../filter/build.js';
@@ -34,19 +34,14 @@ function overridesOf(rc: RouteConfig, rcPath: string): OverrideAt[] {
 }
 
 /**
- * Starts (then shuts down) each distinct override of `rc` for the filters of `chain`. Throws
- * `<path>: <reason>` at the first that fails to start or configure.
+ * Starts each distinct override of `rc` for the filters of `chain`, which keeps them for its
+ * streams. Throws `<path>: <reason>` at the first that fails to start or configure.
  */
 export function checkRouteOverrides(chain: HttpFilterChain | undefined, rc: RouteConfig | undefined, rcPath: string): void {
   if (!(chain instanceof WasmFilterChain) || rc === undefined) return;
-  const seen = new Set<string>();
   for (const o of overridesOf(rc, rcPath)) {
-    const plugin = chain.plugins.find((p) => p.info.name === o.filter);
-    const key = `${o.filter}\0${canonicalJson(o.configuration)}`;
-    if (plugin === undefined || seen.has(key)) continue;
-    seen.add(key);
     try {
-      plugin.withConfiguration(o.configuration).close();
+      chain.startOverride(o.filter, o.configuration);
     } catch (err) {
       throw new Error(`${o.path}: ${(err as Error).message}`);
     }
