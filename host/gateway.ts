@@ -107,6 +107,7 @@ export class Gateway implements AdminView {
     });
     const gw = new Gateway(registry, plane, log);
     env.follow = (m) => gw.followers.follow(m);
+    env.shared = plane.shared;
     gw.applying = applying;
     try {
       await plane.serialize(() => applyConfig(plane, loaded));

@@ -22,6 +22,7 @@ import { buildRouter } from '../router/build.js';
 import type { Router } from '../router/contract.js';
 import type { ClusterManager } from '../upstream/contract.js';
 import { ServerTls } from '../tls/server-tls.js';
+import type { SharedStore } from '../wasm/shared-store.js';
 import type { FilterChain } from './filter-chain.js';
 import { HttpListener } from './http-listener.js';
 import type { ResolvedLimits } from './limits.js';
@@ -43,6 +44,8 @@ export interface ListenerEnv {
    * http_filters, network_filters), so a new version of it is loaded (host/reload/module-followers.ts).
    */
   follow?: (m: FollowedModule) => () => void;
+  /** The worker's shared data and queues: wasm filters a listener builds share them per vm_id with the rest. */
+  shared?: SharedStore;
 }
 
 /** A chain HTTP terminal whose snapshot derives from the listener's (own router and filters). */
@@ -87,7 +90,8 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
       pending.push(async () => {
         const { buildNetworkFilters } = await import('../wasm/network-build.js');
         const close = await buildNetworkFilters(c.network_filters!, {
-          baseDir, listenerName: l.name, clusters, log, registry: env.registry, follow: env.follow, drainMs: limits.drainTimeoutMs,
+          baseDir, listenerName: l.name, clusters, log, registry: env.registry, shared: env.shared, follow: env.follow,
+          drainMs: limits.drainTimeoutMs,
         }, networkFilters).catch((err: unknown) => {
           throw new Error(`${path}.${(err as Error).message}`);
         });
@@ -114,7 +118,7 @@ export function createConnectionListener(l: ListenerConfig, snapshot: ListenerSn
         const { buildFollowedHttpChain } = await import('../filter/build.js');
         // A new module version: new streams start on the new chain, in-flight ones end on theirs.
         const followed = await buildFollowedHttpChain(c.http_filters!, {
-          baseDir, listenerName: l.name, clusters, log, registry: env.registry,
+          baseDir, listenerName: l.name, clusters, log, registry: env.registry, shared: env.shared,
           bufferLimitBytes: limits.bufferLimitBytes, follow: env.follow, drainMs: limits.drainTimeoutMs,
         }, (chain) => {
           d.filters = chain;
